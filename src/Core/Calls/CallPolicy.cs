@@ -1,0 +1,123 @@
+using Megafon.Core.Elma365;
+using Megafon.Core.Vats.Webhooks;
+
+namespace Megafon.Core.Calls;
+
+/// <summary>
+/// The rules that turn the PBX's at-least-once, out-of-order webhooks into exactly-once,
+/// in-order ELMA365 messages for one call. Pure: state and webhook in, decision out.
+/// </summary>
+public static class CallPolicy
+{
+    public static CallDecision Decide(CallState state, VatsCommand command, string? acceptedLink)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return command switch
+        {
+            VatsCallEvent e => DecideEvent(state, e),
+            VatsCallHistory h => DecideHistory(state, h, acceptedLink),
+            VatsCallRating r => new CallDecision.Record(state with { Rating = r.Rating }),
+            _ => throw new ArgumentException($"'{command.Name}' is answered at intake and never queued.", nameof(command)),
+        };
+    }
+
+    /// <summary>Same call, same command, same type, same user: the same webhook.</summary>
+    public static string DedupeKey(VatsCommand command) => command switch
+    {
+        VatsCallEvent e => $"event:{e.Type}:{e.User}",
+        VatsCallHistory => "history",
+        VatsCallRating r => $"rating:{r.User}",
+        _ => command.Name,
+    };
+
+    public static string Member(string? ext, string? user) => ext ?? user ?? string.Empty;
+
+    // "pbx" and group pseudo-users (g_<uuid>@...) are no person: no ELMA365 member has their card.
+    private static bool IsNobody(string member) =>
+        member.Length == 0 || member == "pbx" || member.StartsWith("g_", StringComparison.Ordinal);
+
+    private static CallDecision DecideEvent(CallState state, VatsCallEvent e)
+    {
+        var key = DedupeKey(e);
+        if (state.Delivered.Contains(key))
+        {
+            return new CallDecision.Duplicate(key);
+        }
+
+        var member = Member(e.Ext, e.User);
+        CallState next;
+        switch (e.Type)
+        {
+            case VatsEventType.Incoming or VatsEventType.Outgoing:
+                if (state.Ended || state.HistoryRecorded)
+                {
+                    return new CallDecision.Stale(key, "the call already ended");
+                }
+
+                if (state.EndedLegs.Contains(member))
+                {
+                    return new CallDecision.Stale(key, "this member's leg already ended");
+                }
+
+                next = state with { Direction = state.Direction ?? (e.Type == VatsEventType.Outgoing ? VatsCallDirection.Out : VatsCallDirection.In) };
+                break;
+
+            case VatsEventType.Accepted:
+                if (state.Ended || state.HistoryRecorded)
+                {
+                    return new CallDecision.Stale(key, "the call already ended");
+                }
+
+                next = state with { AnsweredBy = member };
+                break;
+
+            case VatsEventType.Cancelled:
+                // In a group call every losing leg is CANCELLED under the same callid; one naming
+                // the manager who answered (or nobody) would close the card they are talking on.
+                if (state.AnsweredBy is { } answeredBy && (member == answeredBy || IsNobody(member)))
+                {
+                    return new CallDecision.Stale(key, "it would close the card of the manager who answered");
+                }
+
+                next = state with { EndedLegs = new HashSet<string>(state.EndedLegs) { member } };
+                break;
+
+            case VatsEventType.Completed:
+                next = state with { Ended = true };
+                break;
+
+            case VatsEventType.Transferred:
+                next = state with { Ended = true, SecondCallId = e.SecondCallId };
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(e), e.Type, "Unknown event type.");
+        }
+
+        return new CallDecision.Deliver(Elma365Translator.Translate(e, state.Direction), key, next);
+    }
+
+    private static CallDecision DecideHistory(CallState state, VatsCallHistory h, string? acceptedLink)
+    {
+        var key = DedupeKey(h);
+        if (state.Delivered.Contains(key))
+        {
+            return new CallDecision.Duplicate(key);
+        }
+
+        var record = Elma365Translator.Translate(h, acceptedLink);
+        var next = state with
+        {
+            Ended = true,
+            HistoryRecorded = true,
+            Direction = h.Direction,
+            Link = acceptedLink,
+            LinkMissing = acceptedLink is null && h.Status == VatsCallStatus.Success && h.DurationSeconds > 0,
+            Status = h.RawStatus,
+            Disposition = record.Disposition.ToString(),
+            DurationSeconds = h.DurationSeconds,
+            StartedAt = h.Start,
+        };
+        return new CallDecision.Deliver(record, key, next);
+    }
+}

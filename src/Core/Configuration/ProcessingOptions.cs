@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Megafon.Core.Configuration;
+
+/// <summary>How hard the processor tries before a message goes to the poison queue.</summary>
+public sealed class ProcessingOptions
+{
+    public const string Section = "Processing";
+
+    /// <summary>Attempts at pushing one message while ELMA365 is down; see the README for the delays this gives.</summary>
+    [Range(1, 100, ErrorMessage = "Processing__MaxAttempts must be between 1 and 100.")]
+    public int MaxAttempts { get; set; } = 14;
+
+    /// <summary>The first retry delay; each further one doubles, up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Processing__FirstRetryDelay must be between 00:00:00.010 and 00:10:00.")]
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "06:00:00", ErrorMessage = "Processing__MaxRetryDelay must be between 00:00:00.010 and 06:00:00.")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Must equal host.json's queues.maxDequeueCount: on the last dequeue the processor poisons with a reason itself.</summary>
+    [Range(1, 100, ErrorMessage = "Processing__MaxDequeueCount must be between 1 and 100 and match host.json.")]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>How long one worker may hold a call while it pushes, before another may take over.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Processing__CallLease must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan CallLease { get; set; } = TimeSpan.FromSeconds(30);
+}

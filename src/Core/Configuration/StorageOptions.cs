@@ -1,0 +1,46 @@
+namespace Megafon.Core.Configuration;
+
+/// <summary>
+/// Reads the Functions storage setting <c>AzureWebJobsStorage</c> in either of its forms: a
+/// connection string (Azurite, or keys), or identity-based <c>__queueServiceUri</c> and
+/// <c>__tableServiceUri</c> with an optional <c>__clientId</c> of a user-assigned identity.
+/// </summary>
+public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceUri, Uri? TableServiceUri, string? ClientId)
+{
+    public const string Setting = "AzureWebJobsStorage";
+
+    public bool UsesIdentity => ConnectionString is null;
+
+    public static StorageOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Setting);
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            return new StorageOptions(section.Value, null, null, null);
+        }
+
+        var queue = ParseUri(section["queueServiceUri"], $"{Setting}__queueServiceUri");
+        var table = ParseUri(section["tableServiceUri"], $"{Setting}__tableServiceUri");
+        if (queue is null || table is null)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                Setting, typeof(StorageOptions),
+                [$"{Setting} is required: a storage connection string (UseDevelopmentStorage=true for Azurite), or {Setting}__queueServiceUri and {Setting}__tableServiceUri for identity-based access."]);
+        }
+
+        return new StorageOptions(null, queue, table, section["clientId"]);
+    }
+
+    private static Uri? ParseUri(string? text, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? uri
+            : throw new Microsoft.Extensions.Options.OptionsValidationException(
+                setting, typeof(StorageOptions), [$"{setting} must be an absolute https address."]);
+    }
+}

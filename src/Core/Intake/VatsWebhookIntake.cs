@@ -1,0 +1,115 @@
+using Megafon.Core.Configuration;
+using Megafon.Core.Diagnostics;
+using Megafon.Core.Queueing;
+using Megafon.Core.Vats.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Megafon.Core.Intake;
+
+/// <summary>
+/// Decides what to do with one PBX webhook: authenticate, validate, queue. The PBX marks the
+/// integration broken on errors, so a valid webhook gets 200 as soon as it is durably queued;
+/// if it cannot be queued the PBX gets a 503 and delivers it again.
+/// </summary>
+public sealed partial class VatsWebhookIntake(
+    IOptions<VatsOptions> options,
+    CrmTokenVerifier tokens,
+    VatsEventQueues queue,
+    BridgeMetrics metrics,
+    TimeProvider time,
+    ILogger<VatsWebhookIntake> logger)
+{
+    /// <summary>Accepts a webhook straight from the request, reading no more of the body than the limit.</summary>
+    public async Task<IntakeResult> AcceptAsync(string? contentType, long? declaredLength, Stream body, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxWebhookBytes;
+        var bytes = await CappedBody.ReadAsync(body, declaredLength, limit, cancellationToken).ConfigureAwait(false);
+        return bytes is null
+            ? Reject(413, "body_too_large", $"A webhook body may be at most {limit} bytes.")
+            : await AcceptAsync(contentType, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IntakeResult> AcceptAsync(string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (WebhookBody.DetectFormat(contentType) is not { } format)
+        {
+            return Reject(415, "unsupported_media_type", "Send application/x-www-form-urlencoded or application/json in UTF-8.");
+        }
+
+        if (!WebhookBody.TryRead(format, body.Span, out var fields, out var bodyError))
+        {
+            return Reject(400, bodyError!.Code, bodyError.Message);
+        }
+
+        if (!tokens.IsValid(fields.Optional(WebhookFields.CrmToken)))
+        {
+            return Reject(401, "invalid_token", "The crm_token does not match the CRM key configured for this bridge.");
+        }
+
+        if (!VatsWebhookParser.TryParse(fields, out var command, out var error))
+        {
+            return Reject(400, error!.Code, error.Message, error.Field);
+        }
+
+        using var scope = logger.BeginCallScope(CallIdOf(command!));
+        if (command is VatsContactQuery query)
+        {
+            // The bridge does not know ELMA365's clients, so it answers "unknown" at once and the
+            // PBX routes the call normally instead of waiting out its timeout.
+            metrics.WebhookAccepted(query.Name);
+            return IntakeResult.UnknownContact;
+        }
+
+        try
+        {
+            await queue.EnqueueAsync(new VatsQueueMessage(fields.WithoutSecrets(), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogEnqueueFailed(logger, e, command!.Name);
+            metrics.WebhookRejected("queue_unavailable");
+            return IntakeResult.Error(503, "queue_unavailable", "The webhook could not be stored; deliver it again.");
+        }
+
+        metrics.WebhookAccepted(command!.Name);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogAccepted(logger, command.Name, Describe(command));
+        }
+
+        return IntakeResult.Accepted;
+    }
+
+    private IntakeResult Reject(int status, string code, string message, string? field = null)
+    {
+        metrics.WebhookRejected(code);
+        LogRejected(logger, status, code, field);
+        return IntakeResult.Error(status, code, message, field);
+    }
+
+    private static string? CallIdOf(VatsCommand command) => command switch
+    {
+        VatsCallEvent e => e.CallId,
+        VatsCallHistory h => h.CallId,
+        VatsCallRating r => r.CallId,
+        VatsContactQuery c => c.CallId,
+        _ => null,
+    };
+
+    private static string Describe(VatsCommand command) => command switch
+    {
+        VatsCallEvent e => $"{e.Type} phone {PhoneMask.Mask(e.Phone)}",
+        VatsCallHistory h => $"{h.Status} phone {PhoneMask.Mask(h.Phone)} {h.DurationSeconds}s",
+        _ => command.Name,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {Command} accepted: {Summary}")]
+    private static partial void LogAccepted(ILogger logger, string command, string summary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook rejected with {Status} {Reason} (field {Field})")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? field);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Command} could not be queued; the PBX is told to deliver it again")]
+    private static partial void LogEnqueueFailed(ILogger logger, Exception exception, string command);
+}

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Megafon.Core.Calls;
+using Megafon.Core.Configuration;
+using Megafon.Core.Diagnostics;
+using Megafon.Core.Elma365;
+using Megafon.Core.Queueing;
+using Megafon.Core.Vats.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Megafon.Core.Processing;
+
+/// <summary>
+/// Handles one message of the <c>vats-events</c> queue: decides against the call's stored state,
+/// pushes to ELMA365, records what was delivered. Retries ELMA365 outages with growing delays
+/// by re-queuing, and poisons with a reason what can never succeed.
+/// </summary>
+public sealed partial class VatsEventProcessor(
+    CallStore calls,
+    VatsEventQueues queue,
+    Elma365Client elma365,
+    RecordingLinkPolicy links,
+    BridgeMetrics metrics,
+    IOptions<ProcessingOptions> options,
+    TimeProvider time,
+    ILogger<VatsEventProcessor> logger)
+{
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(1);
+    private readonly ProcessingOptions _options = options.Value;
+
+    /// <summary>
+    /// Processes a queue message. Returns normally when the message is finished with (delivered,
+    /// dropped, re-queued or poisoned); throws only when the trigger should retry it.
+    /// </summary>
+    public async Task<ProcessingOutcome> HandleAsync(BinaryData body, long dequeueCount, CancellationToken cancellationToken)
+    {
+        VatsQueueMessage message;
+        try
+        {
+            message = VatsEventQueues.Read(body);
+        }
+        catch (JsonException e)
+        {
+            var raw = new VatsQueueMessage(new Dictionary<string, string> { ["raw"] = body.ToString() }, time.GetUtcNow());
+            return await PoisonAsync(raw, null, $"The queue message is not a bridge message: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!VatsWebhookParser.TryParse(new WebhookFields(message.Fields), out var command, out var error))
+        {
+            return await PoisonAsync(message, null, $"The webhook no longer parses: {error!.Message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        var callId = CallIdOf(command!);
+        using var scope = logger.BeginCallScope(callId);
+        try
+        {
+            var outcome = await ProcessAsync(command!, callId, message, cancellationToken).ConfigureAwait(false);
+            metrics.Processed(outcome.ToString());
+            return outcome;
+        }
+        catch (Elma365DeliveryException e) when (!e.IsTransient)
+        {
+            return await PoisonAsync(message, callId, $"ELMA365 refused the message: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Elma365DeliveryException e) when (message.Attempt >= _options.MaxAttempts)
+        {
+            return await PoisonAsync(message, callId, $"ELMA365 still failing after {message.Attempt} attempts: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Elma365DeliveryException e)
+        {
+            var next = message with { Attempt = message.Attempt + 1 };
+            var delay = RetrySchedule.DelayBefore(next.Attempt, e.RetryAfter, _options, Random.Shared.NextDouble());
+            await queue.EnqueueAsync(next, delay, cancellationToken).ConfigureAwait(false);
+            LogRetryScheduled(logger, next.Attempt, _options.MaxAttempts, delay, e.Message);
+            metrics.Processed(nameof(ProcessingOutcome.RetryScheduled));
+            return ProcessingOutcome.RetryScheduled;
+        }
+        catch (CallBusyException)
+        {
+            await queue.EnqueueAsync(message, BusyRetryDelay, cancellationToken).ConfigureAwait(false);
+            metrics.Processed(nameof(ProcessingOutcome.Deferred));
+            return ProcessingOutcome.Deferred;
+        }
+        catch (Exception e) when (dequeueCount >= _options.MaxDequeueCount && !cancellationToken.IsCancellationRequested)
+        {
+            return await PoisonAsync(message, callId, $"Processing failed {dequeueCount} times: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ProcessingOutcome> ProcessAsync(VatsCommand command, string callId, VatsQueueMessage message, CancellationToken cancellationToken)
+    {
+        var link = command is VatsCallHistory history ? links.Accept(history.Link) : null;
+        if (command is VatsCallHistory { Link: not null } h && link is null)
+        {
+            LogLinkRefused(logger, SafeHost(h.Link));
+        }
+
+        while (true)
+        {
+            var (state, etag) = await calls.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            var decision = CallPolicy.Decide(state, command, link);
+            switch (decision)
+            {
+                case CallDecision.Duplicate d:
+                    LogDropped(logger, d.Key, "it was delivered already");
+                    return ProcessingOutcome.Duplicate;
+
+                case CallDecision.Stale s:
+                    LogDropped(logger, s.Key, s.Reason);
+                    return ProcessingOutcome.Stale;
+
+                case CallDecision.Record r:
+                    if (await calls.TrySaveAsync(callId, r.NewState, etag, cancellationToken).ConfigureAwait(false))
+                    {
+                        return ProcessingOutcome.Recorded;
+                    }
+
+                    continue;
+
+                case CallDecision.Deliver d:
+                    if (state.Pending is { } other && other != d.Key && time.GetUtcNow() - state.PendingSince < _options.CallLease)
+                    {
+                        throw new CallBusyException();
+                    }
+
+                    // Claim first: the decision (e.g. "the call ended") is visible to every other
+                    // worker before ELMA365 sees the push, which is what keeps pushes in order.
+                    var claim = d.NewState with { Pending = d.Key, PendingSince = time.GetUtcNow() };
+                    if (!await calls.TrySaveAsync(callId, claim, etag, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    await DeliverAsync(callId, d, message, cancellationToken).ConfigureAwait(false);
+                    return ProcessingOutcome.Delivered;
+
+                default:
+                    throw new InvalidOperationException($"Unknown decision {decision.GetType().Name}.");
+            }
+        }
+    }
+
+    private async Task DeliverAsync(string callId, CallDecision.Deliver d, VatsQueueMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await elma365.PushAsync(d.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Let the call's other messages go on while this one waits for its retry.
+            await calls.UpdateAsync(callId, s => s.WithoutClaim(d.Key), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        // A crash here, after the push and before this write, leaves the claim in place: the
+        // retry pushes again. ELMA365 may then see a message twice, but never misses one.
+        await calls.UpdateAsync(callId, s => s.WithDelivered(d.Key), CancellationToken.None).ConfigureAwait(false);
+        if (d.Message is Elma365CallEvent { SecondCallId: { } second })
+        {
+            await calls.UpdateAsync(second, s => s.TransferredFrom == callId ? s : s with { TransferredFrom = callId }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var latency = time.GetUtcNow() - message.ReceivedAt;
+        metrics.Delivered(latency);
+        LogDelivered(logger, d.Key, latency.TotalMilliseconds);
+    }
+
+    private async Task<ProcessingOutcome> PoisonAsync(VatsQueueMessage message, string? callId, string reason, CancellationToken cancellationToken)
+    {
+        await queue.PoisonAsync(new PoisonedMessage(message, reason, time.GetUtcNow(), callId), cancellationToken).ConfigureAwait(false);
+        metrics.Poisoned(reason.Split(':')[0]);
+        metrics.Processed(nameof(ProcessingOutcome.Poisoned));
+        LogPoisoned(logger, reason);
+        return ProcessingOutcome.Poisoned;
+    }
+
+    private static string CallIdOf(VatsCommand command) => command switch
+    {
+        VatsCallEvent e => e.CallId,
+        VatsCallHistory h => h.CallId,
+        VatsCallRating r => r.CallId,
+        _ => throw new ArgumentException($"'{command.Name}' is never queued.", nameof(command)),
+    };
+
+    private static string SafeHost(string link) =>
+        Uri.TryCreate(link, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}" : "(not an address)";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Key} to ELMA365 {LatencyMs:F0} ms after the webhook")]
+    private static partial void LogDelivered(ILogger logger, string key, double latencyMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Key}: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ELMA365 did not take the message; attempt {Attempt} of {MaxAttempts} in {Delay}: {Reason}")]
+    private static partial void LogRetryScheduled(ILogger logger, int attempt, int maxAttempts, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moved to the poison queue: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording link on {Host} not passed on: only https links on the PBX host or Vats__RecordingHosts are")]
+    private static partial void LogLinkRefused(ILogger logger, string host);
+}

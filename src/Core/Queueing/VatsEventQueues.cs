@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Megafon.Core.Json;
+
+namespace Megafon.Core.Queueing;
+
+/// <summary>Writes to the <c>vats-events</c> queue and its poison queue.</summary>
+/// <remarks>
+/// The clients come from DI with Base64 message encoding, which is what the Functions queue
+/// trigger expects by default (host.json <c>messageEncoding</c>).
+/// </remarks>
+public sealed class VatsEventQueues(QueueServiceClient queues)
+{
+    private readonly QueueClient _events = queues.GetQueueClient(QueueNames.VatsEvents);
+    private readonly QueueClient _poison = queues.GetQueueClient(QueueNames.VatsEventsPoison);
+
+    public QueueClient Events => _events;
+
+    public QueueClient Poison => _poison;
+
+    public Task EnqueueAsync(VatsQueueMessage message, CancellationToken cancellationToken) =>
+        EnqueueAsync(message, visibilityDelay: null, cancellationToken);
+
+    public async Task EnqueueAsync(VatsQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken)
+    {
+        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
+        await _events.SendMessageAsync(body, visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PoisonAsync(PoisonedMessage message, CancellationToken cancellationToken)
+    {
+        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.PoisonedMessage));
+        await _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a message body. The Functions host hands the trigger the decoded text; a body that is
+    /// still Base64 (a message written by a tool with other encoding settings) is decoded here.
+    /// </summary>
+    public static VatsQueueMessage Read(BinaryData body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var bytes = body.ToMemory();
+        if (bytes.Length > 0 && bytes.Span[0] != (byte)'{' && TryDecodeBase64(bytes.Span, out var decoded))
+        {
+            bytes = decoded;
+        }
+
+        return JsonSerializer.Deserialize(bytes.Span, BridgeJsonContext.Default.VatsQueueMessage)
+            ?? throw new JsonException("The queue message is empty.");
+    }
+
+    private static bool TryDecodeBase64(ReadOnlySpan<byte> text, out byte[] decoded)
+    {
+        decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        if (Base64.DecodeFromUtf8(text, decoded, out _, out var written) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        decoded = decoded[..written];
+        return true;
+    }
+
+    /// <summary>Creates both queues; cheap when they exist, so the app heals a fresh storage account.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await _events.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.ObjectModel;
+
+namespace Megafon.Core.Vats.Webhooks;
+
+/// <summary>
+/// The flat name → value pairs of one webhook, whatever encoding it came in. Names are matched
+/// without regard to case because PBX builds differ; the first occurrence of a name wins.
+/// </summary>
+public sealed class WebhookFields : ReadOnlyDictionary<string, string>
+{
+    public const string CrmToken = "crm_token";
+
+    public WebhookFields(IDictionary<string, string> fields)
+        : base(new Dictionary<string, string>(fields, StringComparer.OrdinalIgnoreCase))
+    {
+    }
+
+    /// <summary>The value, trimmed, or null when absent or blank.</summary>
+    public string? Optional(string name) =>
+        TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    /// <summary>The same fields less the PBX's credential, fit to be stored or queued.</summary>
+    public Dictionary<string, string> WithoutSecrets()
+    {
+        var copy = new Dictionary<string, string>(this, StringComparer.OrdinalIgnoreCase);
+        copy.Remove(CrmToken);
+        return copy;
+    }
+}
