@@ -1,0 +1,41 @@
+using Azure.Storage.Queues;
+using Megafon.Core.DependencyInjection;
+using Megafon.Functions.Http;
+using Microsoft.Extensions.Options;
+
+namespace Megafon.DevHost;
+
+/// <summary>
+/// Runs the Functions app's own function classes on Kestrel, for machines without Azure
+/// Functions Core Tools. Same DI composition as src/Functions/Program.cs; never the production path.
+/// </summary>
+public static class DevHostApplication
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddMegafonBridge(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddOptions<DevHostOptions>().Bind(builder.Configuration.GetSection(DevHostOptions.Section));
+        builder.Services.AddSingleton<FunctionKeys>();
+
+        var catalog = new FunctionCatalog(typeof(VatsWebhook).Assembly);
+        builder.Services.AddSingleton(provider =>
+            QueueTriggerSettings.Load(provider.GetRequiredService<IOptions<DevHostOptions>>().Value.HostJsonPath));
+        foreach (var function in catalog.Queue)
+        {
+            builder.Services.AddSingleton<IHostedService>(provider => new QueueTriggerListener(
+                function,
+                provider.GetRequiredService<QueueServiceClient>(),
+                provider.GetRequiredService<QueueTriggerSettings>(),
+                provider,
+                provider.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        }
+
+        var app = builder.Build();
+        app.MapFunctions(catalog);
+        return app;
+    }
+}

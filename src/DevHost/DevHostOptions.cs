@@ -1,0 +1,16 @@
+namespace Megafon.DevHost;
+
+/// <summary>The keys the DevHost checks where the Functions host would check function and master keys.</summary>
+public sealed class DevHostOptions
+{
+    public const string Section = "DevHost";
+
+    /// <summary>Accepted on AuthorizationLevel.Function endpoints (header x-functions-key or ?code=).</summary>
+    public string FunctionKey { get; set; } = string.Empty;
+
+    /// <summary>Accepted on every endpoint, and the only key for AuthorizationLevel.Admin ones.</summary>
+    public string MasterKey { get; set; } = string.Empty;
+
+    /// <summary>Where host.json is; defaults to the copy beside the DevHost.</summary>
+    public string HostJsonPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "host.json");
+}

@@ -1,0 +1,3 @@
+using Megafon.DevHost;
+
+await DevHostApplication.Create(args).RunAsync();

@@ -1,0 +1,10 @@
+using Megafon.Core.Intake;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Megafon.Functions.Http;
+
+internal static class ActionResults
+{
+    public static IActionResult ToActionResult(this IntakeResult result) =>
+        new JsonResult(result.Body) { StatusCode = result.StatusCode };
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Megafon.Simulators;
+
+/// <summary>
+/// Stands in for the ELMA365 module webhook: checks the key, records every message it accepts,
+/// and can be told to fail (503 for a share of requests, slow answers, or down altogether).
+/// </summary>
+public sealed class Elma365Simulator : LoopbackServer
+{
+    public const string WebhookPath = "elma365/webhook";
+
+    private readonly ConcurrentQueue<JsonObject> _received = new();
+    private readonly string _token;
+    private readonly Random _random;
+    private long _failed;
+    private long _refused;
+
+    private Elma365Simulator(string token, int seed)
+    {
+        _token = token;
+        _random = new Random(seed);
+    }
+
+    public Uri WebhookUrl => new(BaseAddress, WebhookPath);
+
+    /// <summary>Messages accepted (answered 200), in arrival order.</summary>
+    public IReadOnlyList<JsonObject> Received => [.. _received];
+
+    /// <summary>Share of requests answered 503, from 0 to 1.</summary>
+    public double FailureRate { get; set; }
+
+    /// <summary>Sent with the 503s as Retry-After, when set.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>Every answer waits this long first.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>Drops every connection without an answer, like a server that is down.</summary>
+    public bool IsDown { get; set; }
+
+    /// <summary>When set, every request is answered with this status (e.g. 400 for a permanent refusal).</summary>
+    public int? ForcedStatus { get; set; }
+
+    public long FailedCount => Interlocked.Read(ref _failed);
+
+    public long RefusedCount => Interlocked.Read(ref _refused);
+
+    public static async Task<Elma365Simulator> StartAsync(string token, int port = 0, int seed = 365)
+    {
+        var simulator = new Elma365Simulator(token, seed);
+        await simulator.StartAsync(port, app =>
+        {
+            app.MapPost(WebhookPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
+            app.MapGet("elma365/received", () => Results.Json(simulator.Received));
+        });
+        return simulator;
+    }
+
+    /// <summary>Waits until the accepted messages satisfy <paramref name="condition"/>.</summary>
+    public async Task<IReadOnlyList<JsonObject>> WaitForAsync(Func<IReadOnlyList<JsonObject>, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var received = Received;
+            if (condition(received))
+            {
+                return received;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"ELMA365 simulator: condition not met within {timeout}; received {received.Count}: {string.Join(", ", received.Select(Describe))}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public static string Describe(JsonObject m) =>
+        $"{m["kind"]}:{m["callId"]}:{m["event"] ?? m["disposition"]}:{m["dstPhone"]}";
+
+    private async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted);
+        }
+
+        if (IsDown)
+        {
+            Interlocked.Increment(ref _failed);
+            context.Abort();
+            return Results.Empty;
+        }
+
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {_token}")
+        {
+            Interlocked.Increment(ref _refused);
+            return Results.Json(new { error = "invalid key" }, statusCode: 401);
+        }
+
+        if (ForcedStatus is { } forced)
+        {
+            Interlocked.Increment(ref _refused);
+            return Results.Json(new { error = "forced by the test" }, statusCode: forced);
+        }
+
+        bool fail;
+        lock (_random)
+        {
+            fail = _random.NextDouble() < FailureRate;
+        }
+
+        if (fail)
+        {
+            Interlocked.Increment(ref _failed);
+            if (RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Results.Text("Service Unavailable", statusCode: 503);
+        }
+
+        JsonObject? message;
+        try
+        {
+            message = await JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            message = null;
+        }
+
+        if (message is null || message["kind"] is null)
+        {
+            Interlocked.Increment(ref _refused);
+            return Results.Json(new { error = "not a bridge message" }, statusCode: 400);
+        }
+
+        _received.Enqueue(message);
+        return Results.Json(new { ok = true });
+    }
+}

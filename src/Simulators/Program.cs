@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Megafon.Simulators;
+
+// Two verbs, options as --name value (read with the standard command-line configuration provider):
+//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T
+//   play   --bridge http://127.0.0.1:7071 --crm-token K --elma http://127.0.0.1:P --recording-host H
+var verb = args.FirstOrDefault();
+var options = new ConfigurationBuilder().AddCommandLine(args.Skip(1).ToArray()).Build();
+string Option(string name) => options[name] ?? throw new ArgumentException($"--{name} is required for '{verb}'.");
+
+switch (verb)
+{
+    case "serve":
+        await using (var vats = await VatsSimulator.StartAsync(Option("vats-api-key"), int.Parse(Option("vats-port"), System.Globalization.CultureInfo.InvariantCulture)))
+        await using (var elma = await Elma365Simulator.StartAsync(Option("elma-token"), int.Parse(Option("elma-port"), System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Console.WriteLine($"PBX simulator:    {vats.ApiEndpoint}");
+            Console.WriteLine($"ELMA365 simulator: {elma.WebhookUrl}");
+            var stop = new TaskCompletionSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+            await stop.Task;
+        }
+
+        return 0;
+
+    case "play":
+        return await PlayAsync(new Uri(Option("bridge")), Option("crm-token"), new Uri(Option("elma")), Option("recording-host"));
+
+    default:
+        Console.Error.WriteLine("usage: Megafon.Simulators serve|play [--option value ...] (see Program.cs)");
+        return 2;
+}
+
+// Plays one call of each kind through the bridge and prints what ELMA365 received.
+static async Task<int> PlayAsync(Uri bridge, string crmToken, Uri elma, string recordingHost)
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var sender = new VatsWebhookSender(http, new Uri(bridge, "api/vats/webhook"), crmToken);
+    var stamp = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+    var calls = new (string Name, IReadOnlyList<VatsWebhook> Webhooks)[]
+    {
+        ("incoming, answered", VatsScenarios.IncomingAnswered($"demo-in-{stamp}", "79161234567", "alexey", "703", recordingHost)),
+        ("incoming via group, missed", VatsScenarios.IncomingMissedViaGroup($"demo-miss-{stamp}", "79261234567", [("alexey", "703"), ("maria", "704")])),
+        ("outgoing", VatsScenarios.Outgoing($"demo-out-{stamp}", "79031234567", "maria", "704", recordingHost)),
+        ("transferred", VatsScenarios.Transferred($"demo-tr-{stamp}", $"demo-tr2-{stamp}", "79051234567", ("alexey", "703"), ("maria", "704"), recordingHost)),
+    };
+
+    var sent = 0;
+    foreach (var (name, webhooks) in calls)
+    {
+        Console.WriteLine($"PBX → bridge: {name}");
+        foreach (var webhook in webhooks)
+        {
+            using var response = await sender.SendAsync(webhook);
+            Console.WriteLine($"  {(int)response.StatusCode} {webhook.Describe()}  {await response.Content.ReadAsStringAsync()}");
+            sent += webhook.Fields["cmd"] == "contact" ? 0 : 1;
+        }
+    }
+
+    // Every queued webhook ends as one ELMA365 message, or is dropped by design (a stale or
+    // duplicate one); wait until nothing more arrives.
+    var deadline = DateTime.UtcNow.AddSeconds(30);
+    JsonArray received = [];
+    var lastCount = -1;
+    var stableSince = DateTime.UtcNow;
+    while (DateTime.UtcNow < deadline)
+    {
+        received = JsonNode.Parse(await http.GetStringAsync(new Uri(elma, "elma365/received")))!.AsArray();
+        if (received.Count != lastCount)
+        {
+            lastCount = received.Count;
+            stableSince = DateTime.UtcNow;
+        }
+        else if (received.Count > 0 && DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(2))
+        {
+            break;
+        }
+
+        await Task.Delay(200);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"ELMA365 received {received.Count} messages for {sent} queued webhooks:");
+    foreach (var message in received.OfType<JsonObject>().Where(m => m["callId"]!.ToString().EndsWith(stamp, StringComparison.Ordinal)))
+    {
+        Console.WriteLine($"  {message["kind"],-10} {message["callId"],-22} {message["event"] ?? "-",-12} {message["direction"],-3} {message["disposition"],-9} dst={message["dstPhone"]} src={message["srcPhone"]}{(message["link"] is { } link ? $" link={link}" : string.Empty)}");
+    }
+
+    return received.Count > 0 ? 0 : 1;
+}
