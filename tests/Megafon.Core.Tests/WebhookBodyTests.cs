@@ -1,0 +1,85 @@
+using System.Text;
+using Megafon.Core.Vats.Webhooks;
+
+namespace Megafon.Core.Tests;
+
+public sealed class WebhookBodyTests
+{
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", WebhookBody.Format.Form)]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-8", WebhookBody.Format.Form)]
+    [InlineData("Application/X-WWW-Form-UrlEncoded; Charset=UTF-8", WebhookBody.Format.Form)]
+    [InlineData("application/json", WebhookBody.Format.Json)]
+    [InlineData("application/json; charset=utf-8", WebhookBody.Format.Json)]
+    public void Accepts_the_content_types_the_PBX_sends(string contentType, WebhookBody.Format expected) =>
+        Assert.Equal(expected, WebhookBody.DetectFormat(contentType));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("text/plain")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData("application/x-www-form-urlencoded; charset=windows-1251")]
+    [InlineData("not a media type at all")]
+    public void Refuses_other_content_types(string? contentType) =>
+        Assert.Null(WebhookBody.DetectFormat(contentType));
+
+    [Fact]
+    public void Form_decodes_plus_as_space_percent_escapes_and_keeps_values_containing_equals()
+    {
+        var fields = WebhookFixtures.Form("groupRealName=%D0%9E%D1%82%D0%B4%D0%B5%D0%BB+%D0%BF%D1%80%D0%BE%D0%B4%D0%B0%D0%B6&phone=%2B79990001122&link=https%3A%2F%2Fh%2Fr.mp3%3Fa%3D1%26b%3D2&raw=a=b=c");
+
+        Assert.Equal("Отдел продаж", fields["groupRealName"]);
+        Assert.Equal("+79990001122", fields["phone"]);
+        Assert.Equal("https://h/r.mp3?a=1&b=2", fields["link"]);
+        Assert.Equal("a=b=c", fields["raw"]);
+    }
+
+    [Fact]
+    public void Form_takes_the_first_of_repeated_names_and_matches_names_without_case()
+    {
+        var fields = WebhookFixtures.Form("CallId=first&callid=second");
+
+        Assert.Equal("first", fields["callid"]);
+        Assert.Single(fields);
+    }
+
+    [Fact]
+    public void Json_bodies_give_the_same_fields_with_numbers_as_text()
+    {
+        var json = """{"cmd":"history","duration":120,"phone":"+79990001122","groupRealName":"Отдел продаж","link":null,"ok":true}""";
+
+        Assert.True(WebhookBody.TryRead(WebhookBody.Format.Json, Encoding.UTF8.GetBytes(json), out var fields, out _));
+
+        Assert.Equal("120", fields["duration"]);
+        Assert.Equal("+79990001122", fields["phone"]);
+        Assert.Equal("Отдел продаж", fields["groupRealName"]);
+        Assert.Equal("true", fields["ok"]);
+        Assert.False(fields.ContainsKey("link"));
+    }
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"cmd\"")]
+    [InlineData("{\"cmd\":")]
+    [InlineData("{\"cmd\":{\"nested\":1}}")]
+    [InlineData("{\"cmd\":\"event\"} trailing")]
+    [InlineData("")]
+    public void Malformed_json_is_a_clear_error(string json)
+    {
+        Assert.False(WebhookBody.TryRead(WebhookBody.Format.Json, Encoding.UTF8.GetBytes(json), out _, out var error));
+        Assert.Equal("malformed_body", error!.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void Secrets_are_left_out_of_what_is_queued()
+    {
+        var fields = WebhookFixtures.Form(WebhookFixtures.DesignIncoming);
+
+        var stored = fields.WithoutSecrets();
+
+        Assert.False(stored.ContainsKey("crm_token"));
+        Assert.Equal("INCOMING", stored["type"]);
+    }
+}
