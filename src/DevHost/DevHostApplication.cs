@@ -24,7 +24,8 @@ public static class DevHostApplication
         var catalog = new FunctionCatalog(typeof(VatsWebhook).Assembly);
         builder.Services.AddSingleton(provider =>
             QueueTriggerSettings.Load(provider.GetRequiredService<IOptions<DevHostOptions>>().Value.HostJsonPath));
-        foreach (var function in catalog.Queue)
+        var runQueueTriggers = builder.Configuration.GetSection(DevHostOptions.Section).GetValue(nameof(DevHostOptions.RunQueueTriggers), true);
+        foreach (var function in runQueueTriggers ? catalog.Queue : [])
         {
             builder.Services.AddSingleton<IHostedService>(provider => new QueueTriggerListener(
                 function,

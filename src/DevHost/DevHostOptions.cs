@@ -11,6 +11,9 @@ public sealed class DevHostOptions
     /// <summary>Accepted on every endpoint, and the only key for AuthorizationLevel.Admin ones.</summary>
     public string MasterKey { get; set; } = string.Empty;
 
+    /// <summary>Off serves HTTP only, leaving queued messages where they are (tests of intake use this).</summary>
+    public bool RunQueueTriggers { get; set; } = true;
+
     /// <summary>Where host.json is; defaults to the copy beside the DevHost.</summary>
     public string HostJsonPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "host.json");
 }

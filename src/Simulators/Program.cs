@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Megafon.Simulators;
 
@@ -17,8 +18,14 @@ switch (verb)
             Console.WriteLine($"PBX simulator:    {vats.ApiEndpoint}");
             Console.WriteLine($"ELMA365 simulator: {elma.WebhookUrl}");
             var stop = new TaskCompletionSource();
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.TrySetResult();
+            }
+
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             await stop.Task;
         }
 
@@ -80,12 +87,13 @@ static async Task<int> PlayAsync(Uri bridge, string crmToken, Uri elma, string r
         await Task.Delay(200);
     }
 
+    var ours = received.OfType<JsonObject>().Where(m => m["callId"]!.ToString().EndsWith(stamp, StringComparison.Ordinal)).ToList();
     Console.WriteLine();
-    Console.WriteLine($"ELMA365 received {received.Count} messages for {sent} queued webhooks:");
-    foreach (var message in received.OfType<JsonObject>().Where(m => m["callId"]!.ToString().EndsWith(stamp, StringComparison.Ordinal)))
+    Console.WriteLine($"ELMA365 received {ours.Count} messages for the {sent} webhooks queued:");
+    foreach (var message in ours)
     {
         Console.WriteLine($"  {message["kind"],-10} {message["callId"],-22} {message["event"] ?? "-",-12} {message["direction"],-3} {message["disposition"],-9} dst={message["dstPhone"]} src={message["srcPhone"]}{(message["link"] is { } link ? $" link={link}" : string.Empty)}");
     }
 
-    return received.Count > 0 ? 0 : 1;
+    return ours.Count > 0 ? 0 : 1;
 }

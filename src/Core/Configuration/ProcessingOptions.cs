@@ -22,7 +22,17 @@ public sealed class ProcessingOptions
     [Range(1, 100, ErrorMessage = "Processing__MaxDequeueCount must be between 1 and 100 and match host.json.")]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>How long one worker may hold a call while it pushes, before another may take over.</summary>
+    /// <summary>
+    /// How long an ending webhook (COMPLETED, CANCELLED, TRANSFERRED, history) stays invisible on
+    /// the queue; an ACCEPTED waits half as long and a ringing one not at all. A call's webhooks
+    /// can arrive milliseconds apart and are processed concurrently; staging them on the queue
+    /// lets the ring go first and the end last, so a card never closes before it opens. Half of it
+    /// must exceed host.json's maxPollingInterval, or an idle poller takes two stages in one batch.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Processing__EndEventDelay must be between 00:00:00 and 00:01:00.")]
+    public TimeSpan EndEventDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one message may hold a call (while it pushes or waits to retry) before the call's next message may overtake it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Processing__CallLease must be between 00:00:01 and 00:10:00.")]
     public TimeSpan CallLease { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -84,6 +84,15 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton(storage);
         services.AddAzureClients(clients =>
         {
+            // The PBX waits on the enqueue: fail over to a 503 (which it retries) within seconds.
+            clients.ConfigureDefaults(options =>
+            {
+                options.Retry.MaxRetries = 3;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+            });
+
             if (storage.ConnectionString is { } connection)
             {
                 clients.AddQueueServiceClient(connection).ConfigureOptions(UseTriggerEncoding);

@@ -14,6 +14,7 @@ namespace Megafon.Core.Intake;
 /// </summary>
 public sealed partial class VatsWebhookIntake(
     IOptions<VatsOptions> options,
+    IOptions<ProcessingOptions> processing,
     CrmTokenVerifier tokens,
     VatsEventQueues queue,
     BridgeMetrics metrics,
@@ -63,7 +64,8 @@ public sealed partial class VatsWebhookIntake(
 
         try
         {
-            await queue.EnqueueAsync(new VatsQueueMessage(fields.WithoutSecrets(), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var delay = StageDelay(command!, processing.Value.EndEventDelay);
+            await queue.EnqueueAsync(new VatsQueueMessage(fields.WithoutSecrets(), time.GetUtcNow()), delay, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -87,6 +89,14 @@ public sealed partial class VatsWebhookIntake(
         LogRejected(logger, status, code, field);
         return IntakeResult.Error(status, code, message, field);
     }
+
+    private static TimeSpan? StageDelay(VatsCommand command, TimeSpan endDelay) => command switch
+    {
+        VatsCallEvent { Type: VatsEventType.Incoming or VatsEventType.Outgoing } => null,
+        VatsCallEvent { Type: VatsEventType.Accepted } => endDelay / 2,
+        VatsCallEvent or VatsCallHistory => endDelay,
+        _ => null,
+    };
 
     private static string? CallIdOf(VatsCommand command) => command switch
     {

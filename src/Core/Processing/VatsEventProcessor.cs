@@ -26,6 +26,11 @@ public sealed partial class VatsEventProcessor(
     ILogger<VatsEventProcessor> logger)
 {
     private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(1);
+
+    // Another message of the call is usually mid-push for a few milliseconds: wait for it here
+    // rather than round-trip through the queue, which would let later messages overtake this one.
+    private static readonly TimeSpan BusyWaitInProcess = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BusyPollInterval = TimeSpan.FromMilliseconds(50);
     private readonly ProcessingOptions _options = options.Value;
 
     /// <summary>
@@ -95,6 +100,7 @@ public sealed partial class VatsEventProcessor(
             LogLinkRefused(logger, SafeHost(h.Link));
         }
 
+        var waitedSince = time.GetTimestamp();
         while (true)
         {
             var (state, etag) = await calls.GetAsync(callId, cancellationToken).ConfigureAwait(false);
@@ -120,12 +126,20 @@ public sealed partial class VatsEventProcessor(
                 case CallDecision.Deliver d:
                     if (state.Pending is { } other && other != d.Key && time.GetUtcNow() - state.PendingSince < _options.CallLease)
                     {
-                        throw new CallBusyException();
+                        if (time.GetElapsedTime(waitedSince) > BusyWaitInProcess)
+                        {
+                            throw new CallBusyException();
+                        }
+
+                        await Task.Delay(BusyPollInterval, time, cancellationToken).ConfigureAwait(false);
+                        continue;
                     }
 
                     // Claim first: the decision (e.g. "the call ended") is visible to every other
-                    // worker before ELMA365 sees the push, which is what keeps pushes in order.
-                    var claim = d.NewState with { Pending = d.Key, PendingSince = time.GetUtcNow() };
+                    // worker before ELMA365 sees the push, which is what keeps pushes in order. A
+                    // retry keeps its first claim time, so the lease bounds how long it holds the call.
+                    var since = state.Pending == d.Key ? state.PendingSince : time.GetUtcNow();
+                    var claim = d.NewState with { Pending = d.Key, PendingSince = since };
                     if (!await calls.TrySaveAsync(callId, claim, etag, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
@@ -146,9 +160,10 @@ public sealed partial class VatsEventProcessor(
         {
             await elma365.PushAsync(d.Message, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception e) when (!WillRetry(e, message))
         {
-            // Let the call's other messages go on while this one waits for its retry.
+            // This message is done with (poisoned): let the call's other messages go on. One that
+            // will be retried keeps its claim, so the call's later messages wait for it, up to the lease.
             await calls.UpdateAsync(callId, s => s.WithoutClaim(d.Key), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
@@ -165,6 +180,9 @@ public sealed partial class VatsEventProcessor(
         metrics.Delivered(latency);
         LogDelivered(logger, d.Key, latency.TotalMilliseconds);
     }
+
+    private bool WillRetry(Exception e, VatsQueueMessage message) =>
+        e is Elma365DeliveryException { IsTransient: true } && message.Attempt < _options.MaxAttempts;
 
     private async Task<ProcessingOutcome> PoisonAsync(VatsQueueMessage message, string? callId, string reason, CancellationToken cancellationToken)
     {
