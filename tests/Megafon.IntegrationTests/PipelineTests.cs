@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Megafon.Core.Calls;
+using Megafon.Core.Json;
+using Megafon.Core.Queueing;
+using Megafon.IntegrationTests.Infrastructure;
+using Megafon.Simulators;
+
+namespace Megafon.IntegrationTests;
+
+/// <summary>PBX webhooks → VatsWebhook → Azurite queue → ProcessVatsEvent → ELMA365 simulator, all real.</summary>
+public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static List<string> Summary(IEnumerable<JsonObject> messages, string callId) =>
+        [.. messages.Where(m => m["callId"]!.GetValue<string>() == callId).Select(m => m["kind"]!.GetValue<string>() == "event"
+            ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}"
+            : $"record/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}/{m["duration"]}")];
+
+    /// <summary>No card of the call may open after a card of it closed, and the record comes last.</summary>
+    private static void AssertInCallOrder(IEnumerable<JsonObject> messages, string callId)
+    {
+        var stages = messages.Where(m => m["callId"]!.GetValue<string>() == callId)
+            .Select(m => m["kind"]!.GetValue<string>() == "callRecord" ? 3 : m["event"]!.GetValue<string>() switch { "NotifyStart" => 0, "NotifyAnswer" => 1, _ => 2 })
+            .ToList();
+        var lastStart = stages.LastIndexOf(0);
+        var firstEnd = stages.FindIndex(s => s >= 2);
+        Assert.True(firstEnd < 0 || lastStart < firstEnd, $"a card opened after one closed: {string.Join(",", stages)}");
+    }
+
+    private Task<IReadOnlyList<JsonObject>> WaitForAsync(string callId, int count) =>
+        bridge.Elma365.WaitForAsync(r => r.Count(m => m["callId"]!.GetValue<string>() == callId) >= count, Patience);
+
+    [Fact]
+    public async Task An_answered_incoming_call_pops_up_closes_and_lands_in_history_with_its_recording()
+    {
+        await bridge.SendAllAsync(VatsScenarios.IncomingAnswered("p-in", "79161234567", "alexey", "703", bridge.RecordingHost));
+
+        var received = await WaitForAsync("p-in", 4);
+
+        Assert.Equal(["NotifyAnswer/In/Answered/703", "NotifyEnd/In/Answered/703", "NotifyStart/In/Unknown/703", "record/In/Answered/703/95"], Summary(received, "p-in").Order());
+        AssertInCallOrder(received, "p-in");
+        var record = received.Single(m => m["callId"]!.GetValue<string>() == "p-in" && m["kind"]!.GetValue<string>() == "callRecord");
+        var link = $"https://{bridge.RecordingHost}/records/p-in.mp3";
+        Assert.Equal(link, record["link"]!.GetValue<string>());
+        Assert.Equal(link, record["call"]!["link"]!.GetValue<string>());
+        Assert.Equal("p-in", record["call"]!["id"]!.GetValue<string>());
+        Assert.Equal("79161234567", record["srcPhone"]!.GetValue<string>());
+
+        var entity = (await bridge.Calls.GetEntityAsync<TableEntity>("p-in", CallEntity.Row)).Value;
+        Assert.Equal(link, entity.GetString("Link"));
+        Assert.Equal("Success", entity.GetString("Status"));
+        Assert.Equal("Answered", entity.GetString("Disposition"));
+        Assert.Equal(95, entity.GetInt32("DurationSeconds"));
+        Assert.True(entity.GetBoolean("HistoryRecorded"));
+    }
+
+    [Fact]
+    public async Task A_missed_group_call_rings_everybody_closes_every_card_and_records_a_cancel()
+    {
+        await bridge.SendAllAsync(VatsScenarios.IncomingMissedViaGroup("p-miss", "79261234567", [("alexey", "703"), ("maria", "704")]));
+
+        var received = await WaitForAsync("p-miss", 5);
+
+        var summary = Summary(received, "p-miss");
+        Assert.Equal(["NotifyEnd/In/Cancel/703", "NotifyEnd/In/Cancel/704", "NotifyStart/In/Unknown/703", "NotifyStart/In/Unknown/704", "record/In/Cancel/pbx/0"], summary.Order());
+        AssertInCallOrder(received, "p-miss");
+        var entity = (await bridge.Calls.GetEntityAsync<TableEntity>("p-miss", CallEntity.Row)).Value;
+        Assert.Null(entity.GetString("Link"));
+        Assert.Equal("missed", entity.GetString("Status"));
+    }
+
+    [Fact]
+    public async Task A_group_call_answered_by_one_keeps_that_card_open_until_the_end()
+    {
+        await bridge.SendAllAsync(VatsScenarios.IncomingAnsweredViaGroup("p-grp", "79261234500", ("alexey", "703"), [("maria", "704")], bridge.RecordingHost));
+        await bridge.SendAllAsync([VatsScenarios.Event("CANCELLED", "p-grp", "79261234500", "alexey", "703")]);
+
+        var received = await WaitForAsync("p-grp", 6);
+        await Task.Delay(500);
+
+        var summary = Summary(bridge.Elma365.Received, "p-grp");
+        Assert.DoesNotContain("NotifyEnd/In/Cancel/703", summary);
+        Assert.Contains("NotifyEnd/In/Cancel/704", summary);
+        Assert.Contains("NotifyEnd/In/Answered/703", summary);
+        Assert.Equal(6, summary.Count);
+        AssertInCallOrder(received, "p-grp");
+    }
+
+    [Fact]
+    public async Task An_outgoing_call_is_outbound_in_every_message()
+    {
+        await bridge.SendAllAsync(VatsScenarios.Outgoing("p-out", "79031234567", "maria", "704", bridge.RecordingHost));
+
+        var received = await WaitForAsync("p-out", 4);
+
+        Assert.Equal(["NotifyAnswer/Out/Answered/704", "NotifyEnd/Out/Answered/704", "NotifyStart/Out/Unknown/704", "record/Out/Answered/704/42"], Summary(received, "p-out").Order());
+        AssertInCallOrder(received, "p-out");
+    }
+
+    [Fact]
+    public async Task A_transferred_call_closes_the_first_card_and_links_the_two_call_ids()
+    {
+        await bridge.SendAllAsync(VatsScenarios.Transferred("p-tr", "p-tr2", "79051234567", ("alexey", "703"), ("maria", "704"), bridge.RecordingHost));
+
+        var received = await WaitForAsync("p-tr2", 4);
+        await WaitForAsync("p-tr", 4);
+
+        var transfer = bridge.Elma365.Received.Single(m => m["callId"]!.GetValue<string>() == "p-tr" && m["secondCallId"] is not null);
+        Assert.Equal("NotifyEnd", transfer["event"]!.GetValue<string>());
+        Assert.Equal("p-tr2", transfer["secondCallId"]!.GetValue<string>());
+        Assert.Equal(["NotifyAnswer/In/Answered/704", "NotifyEnd/In/Answered/704", "NotifyStart/In/Unknown/704", "record/In/Answered/704/120"], Summary(received, "p-tr2").Order());
+        AssertInCallOrder(received, "p-tr2");
+        Assert.Equal("p-tr2", (await bridge.Calls.GetEntityAsync<TableEntity>("p-tr", CallEntity.Row)).Value.GetString("SecondCallId"));
+        Assert.Equal("p-tr", (await bridge.Calls.GetEntityAsync<TableEntity>("p-tr2", CallEntity.Row)).Value.GetString("TransferredFrom"));
+    }
+
+    [Fact]
+    public async Task A_recording_link_on_a_foreign_host_is_not_passed_on()
+    {
+        await bridge.SendAllAsync([VatsScenarios.History("p-evil", "in", "Success", "79101234567", "alexey", "703", 10, 1, "https://evil.example.com/r.mp3")]);
+
+        await WaitForAsync("p-evil", 1);
+        var record = Assert.Single(bridge.Elma365.Received, m => m["callId"]!.GetValue<string>() == "p-evil");
+
+        Assert.Null(record["link"]);
+        Assert.Null(record["call"]!["link"]);
+        Assert.True((await bridge.Calls.GetEntityAsync<TableEntity>("p-evil", CallEntity.Row)).Value.GetBoolean("LinkMissing"));
+    }
+
+    [Fact]
+    public async Task While_elma365_fails_half_the_time_every_message_still_arrives_once()
+    {
+        bridge.Elma365.FailureRate = 0.5;
+        try
+        {
+            await bridge.SendAllAsync(VatsScenarios.IncomingAnswered("p-flaky", "79161230000", "alexey", "703", bridge.RecordingHost));
+            var received = await WaitForAsync("p-flaky", 4);
+            await Task.Delay(1000);
+
+            Assert.Equal(4, Summary(bridge.Elma365.Received, "p-flaky").Count);
+            Assert.Equal(["NotifyAnswer/In/Answered/703", "NotifyEnd/In/Answered/703", "NotifyStart/In/Unknown/703", "record/In/Answered/703/95"], Summary(received, "p-flaky").Order());
+            Assert.True(bridge.Elma365.FailedCount > 0);
+        }
+        finally
+        {
+            bridge.Elma365.FailureRate = 0;
+        }
+    }
+}
+
+/// <summary>ELMA365 refusing or staying down: messages end in the poison queue, each with its reason.</summary>
+public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+{
+    [Fact]
+    public async Task A_permanent_refusal_goes_to_poison_at_once_with_the_reason_and_no_more_tries()
+    {
+        bridge.Elma365.ForcedStatus = 400;
+        try
+        {
+            await bridge.SendAllAsync([VatsScenarios.Event("INCOMING", "x-refused", "79101234567", "alexey", "703")]);
+            var poisoned = await WaitForPoisonAsync("x-refused");
+
+            Assert.Contains("ELMA365 refused the message", poisoned.Reason, StringComparison.Ordinal);
+            Assert.Contains("400", poisoned.Reason, StringComparison.Ordinal);
+            Assert.Equal(1, poisoned.Message.Attempt);
+            Assert.Equal("INCOMING", poisoned.Message.Fields["type"]);
+        }
+        finally
+        {
+            bridge.Elma365.ForcedStatus = null;
+        }
+    }
+
+    [Fact]
+    public async Task Elma365_down_for_longer_than_the_retries_ends_in_poison_with_the_attempts_counted()
+    {
+        bridge.Elma365.IsDown = true;
+        try
+        {
+            await bridge.SendAllAsync([VatsScenarios.Event("INCOMING", "x-down", "79101234567", "alexey", "703")]);
+            var poisoned = await WaitForPoisonAsync("x-down");
+
+            Assert.Contains("still failing after 4 attempts", poisoned.Reason, StringComparison.Ordinal);
+            Assert.Equal(4, poisoned.Message.Attempt);
+        }
+        finally
+        {
+            bridge.Elma365.IsDown = false;
+        }
+    }
+
+    private async Task<PoisonedMessage> WaitForPoisonAsync(string callId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var message in (await bridge.Poison.PeekMessagesAsync(32)).Value)
+            {
+                var poisoned = System.Text.Json.JsonSerializer.Deserialize(message.Body, BridgeJsonContext.Default.PoisonedMessage)!;
+                if (poisoned.CallId == callId)
+                {
+                    return poisoned;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"No poisoned message for {callId}.");
+    }
+}
