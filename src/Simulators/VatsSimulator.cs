@@ -12,6 +12,7 @@ public sealed class VatsSimulator : LoopbackServer
     public const string ApiPath = "sys/crm_api.wcgp";
 
     private readonly ConcurrentQueue<VatsMakeCall> _calls = new();
+    private readonly ConcurrentDictionary<string, int> _requests = new();
     private readonly string _apiKey;
 
     private VatsSimulator(string apiKey) => _apiKey = apiKey;
@@ -29,6 +30,9 @@ public sealed class VatsSimulator : LoopbackServer
 
     public IReadOnlyList<VatsMakeCall> MakeCalls => [.. _calls];
 
+    /// <summary>How many requests for <paramref name="command"/> arrived, failed ones included.</summary>
+    public int RequestCount(string command) => _requests.GetValueOrDefault(command);
+
     /// <summary>How the PBX behaves: healthy, or one of the failures seen in the wild.</summary>
     public VatsFailure Failure { get; set; }
 
@@ -44,6 +48,8 @@ public sealed class VatsSimulator : LoopbackServer
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        var fields = await ReadFieldsAsync(context.Request);
+        _requests.AddOrUpdate(fields.GetValueOrDefault("cmd") ?? string.Empty, 1, (_, n) => n + 1);
         switch (Failure)
         {
             case VatsFailure.ServerError:
@@ -59,7 +65,6 @@ public sealed class VatsSimulator : LoopbackServer
                 return Results.Text("OK but not JSON", "text/plain");
         }
 
-        var fields = await ReadFieldsAsync(context.Request);
         if (!fields.TryGetValue("token", out var token) || token != _apiKey)
         {
             return Results.Json(new { error = "Invalid token" }, statusCode: 401);

@@ -102,7 +102,11 @@ public static class CallPolicy
         var key = DedupeKey(h);
         if (state.Delivered.Contains(key))
         {
-            return new CallDecision.Duplicate(key);
+            // The PBX may send the history again once the recording is ready: keep the link for
+            // GetCallLink, without a second record in ELMA365.
+            return state.LinkMissing && acceptedLink is not null
+                ? new CallDecision.Record(state with { Link = acceptedLink, LinkMissing = false })
+                : new CallDecision.Duplicate(key);
         }
 
         var record = Elma365Translator.Translate(h, acceptedLink);

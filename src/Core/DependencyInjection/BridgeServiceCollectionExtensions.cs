@@ -9,6 +9,8 @@ using Megafon.Core.Elma365;
 using Megafon.Core.Intake;
 using Megafon.Core.Processing;
 using Megafon.Core.Queueing;
+using Megafon.Core.Telephony;
+using Megafon.Core.Vats.Api;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +48,10 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<VatsWebhookIntake>();
         services.AddSingleton<VatsEventProcessor>();
         services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<MemberDirectory>();
+        services.AddSingleton<CallInitiator>();
+        services.AddSingleton<CallLinkResolver>();
+        services.AddSingleton<ConnectionCheck>();
 
         services.AddHttpClient<Elma365Client>((provider, http) =>
                 http.Timeout = Timeout.InfiniteTimeSpan) // the resilience pipeline below owns timeouts
@@ -61,10 +67,30 @@ public static class BridgeServiceCollectionExtensions
                     Delay = TimeSpan.FromMilliseconds(200),
                     MaxDelay = TimeSpan.FromSeconds(2),
                     UseJitter = true,
-                    BackoffType = Polly.DelayBackoffType.Exponential,
+                    BackoffType = DelayBackoffType.Exponential,
                     ShouldRetryAfterHeader = true,
                 });
                 pipeline.AddTimeout(elma.Timeout);
+            });
+
+        services.AddHttpClient<VatsApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            // A wrong address answers 301; following it would hide the mistake from the admin.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddResilienceHandler("vats", pipeline =>
+            {
+                pipeline.AddTimeout(TimeSpan.FromSeconds(20));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    Delay = TimeSpan.FromMilliseconds(300),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    // Only reads: a repeated makeCall would ring the manager twice.
+                    ShouldHandle = args => args.Context.Properties.GetValue(VatsApiClient.Retryable, false)
+                        ? new ValueTask<bool>(HttpClientResiliencePredicates.IsTransient(args.Outcome))
+                        : new ValueTask<bool>(false),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(8));
             });
 
         return services;

@@ -5,6 +5,8 @@ using Megafon.Core.Vats.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Megafon.Core.Http;
+
 namespace Megafon.Core.Intake;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed partial class VatsWebhookIntake(
     ILogger<VatsWebhookIntake> logger)
 {
     /// <summary>Accepts a webhook straight from the request, reading no more of the body than the limit.</summary>
-    public async Task<IntakeResult> AcceptAsync(string? contentType, long? declaredLength, Stream body, CancellationToken cancellationToken)
+    public async Task<ApiResult> AcceptAsync(string? contentType, long? declaredLength, Stream body, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxWebhookBytes;
         var bytes = await CappedBody.ReadAsync(body, declaredLength, limit, cancellationToken).ConfigureAwait(false);
@@ -31,7 +33,7 @@ public sealed partial class VatsWebhookIntake(
             : await AcceptAsync(contentType, bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IntakeResult> AcceptAsync(string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<ApiResult> AcceptAsync(string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (WebhookBody.DetectFormat(contentType) is not { } format)
         {
@@ -59,7 +61,7 @@ public sealed partial class VatsWebhookIntake(
             // The bridge does not know ELMA365's clients, so it answers "unknown" at once and the
             // PBX routes the call normally instead of waiting out its timeout.
             metrics.WebhookAccepted(query.Name);
-            return IntakeResult.UnknownContact;
+            return ApiResult.EmptyObject;
         }
 
         try
@@ -71,7 +73,7 @@ public sealed partial class VatsWebhookIntake(
         {
             LogEnqueueFailed(logger, e, command!.Name);
             metrics.WebhookRejected("queue_unavailable");
-            return IntakeResult.Error(503, "queue_unavailable", "The webhook could not be stored; deliver it again.");
+            return ApiResult.Error(503, "queue_unavailable", "The webhook could not be stored; deliver it again.");
         }
 
         metrics.WebhookAccepted(command!.Name);
@@ -80,14 +82,14 @@ public sealed partial class VatsWebhookIntake(
             LogAccepted(logger, command.Name, Describe(command));
         }
 
-        return IntakeResult.Accepted;
+        return ApiResult.Accepted;
     }
 
-    private IntakeResult Reject(int status, string code, string message, string? field = null)
+    private ApiResult Reject(int status, string code, string message, string? field = null)
     {
         metrics.WebhookRejected(code);
         LogRejected(logger, status, code, field);
-        return IntakeResult.Error(status, code, message, field);
+        return ApiResult.Error(status, code, message, field);
     }
 
     private static TimeSpan? StageDelay(VatsCommand command, TimeSpan endDelay) => command switch

@@ -1,3 +1,4 @@
+using Megafon.Core.Http;
 using Megafon.Core.Intake;
 using Microsoft.AspNetCore.Mvc;
 
@@ -5,6 +6,6 @@ namespace Megafon.Functions.Http;
 
 internal static class ActionResults
 {
-    public static IActionResult ToActionResult(this IntakeResult result) =>
+    public static IActionResult ToActionResult(this ApiResult result) =>
         new JsonResult(result.Body) { StatusCode = result.StatusCode };
 }

@@ -1,0 +1,40 @@
+using Megafon.Core.Calls;
+using Megafon.Core.Http;
+using Megafon.Core.Queueing;
+using Megafon.Core.Vats.Api;
+
+namespace Megafon.Core.Telephony;
+
+/// <summary>
+/// ELMA365's «Проверить подключение»: is the PBX reachable with our key, and is the bridge's
+/// storage there? (The ELMA365 settings are checked when the app starts: it does not run without them.)
+/// </summary>
+public sealed class ConnectionCheck(VatsApiClient vats, VatsEventQueues queues, CallStore calls)
+{
+    public async Task<ApiResult> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await vats.GetAccountsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VatsApiException e)
+        {
+            return Failed(e.ForAdmin());
+        }
+
+        try
+        {
+            await queues.Events.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            await calls.Table.QueryAsync<CallEntity>(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken).MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        {
+            return Failed($"Хранилище моста недоступно (очередь {QueueNames.VatsEvents} или таблица {CallStore.TableName}): проверьте настройку AzureWebJobsStorage. {e.Message}");
+        }
+
+        return ApiResult.Ok(new Dictionary<string, object> { ["success"] = true });
+    }
+
+    private static ApiResult Failed(string reason) =>
+        ApiResult.Ok(new Dictionary<string, object> { ["success"] = false, ["failReason"] = reason });
+}
