@@ -79,6 +79,7 @@ if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
 fi
 
 export DevHost__FunctionKey=${DevHost__FunctionKey:-local-function-key}
+export DevHost__MasterKey=${DevHost__MasterKey:-local-master-key}
 if command -v func >/dev/null 2>&1; then
   echo "Starting the Functions host (func start) on port $bridge_port..."
   (cd src/Functions && func start --port "$bridge_port") > "$state/bridge.log" 2>&1 &

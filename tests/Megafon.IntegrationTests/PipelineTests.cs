@@ -191,6 +191,38 @@ public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixt
         }
     }
 
+    [Fact]
+    public async Task An_admin_lists_the_poison_queue_with_reasons_and_replays_it_once()
+    {
+        bridge.Elma365.ForcedStatus = 400;
+        await bridge.SendAllAsync([VatsScenarios.Event("INCOMING", "x-replay", "79101234567", "alexey", "703")]);
+        await WaitForPoisonAsync("x-replay");
+        bridge.Elma365.ForcedStatus = null;
+
+        var list = await AdminAsync(HttpMethod.Get, "api/ops/poison?callId=x-replay", BridgeFixture.MasterKey);
+        var replay = await AdminAsync(HttpMethod.Post, "api/ops/poison/replay?callId=x-replay", BridgeFixture.MasterKey);
+        await bridge.Elma365.WaitForAsync(r => r.Any(m => m["callId"]!.GetValue<string>() == "x-replay"), TimeSpan.FromSeconds(20));
+        var again = await AdminAsync(HttpMethod.Post, "api/ops/poison/replay?callId=x-replay", BridgeFixture.MasterKey);
+        var withFunctionKey = await AdminAsync(HttpMethod.Post, "api/ops/poison/replay", BridgeFixture.FunctionKey);
+
+        var listed = Assert.Single(list.Body!["messages"]!.AsArray());
+        Assert.Contains("ELMA365 refused the message", listed!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("79*******67", listed["phone"]!.GetValue<string>());
+        Assert.Equal(1, replay.Body!["replayed"]!.GetValue<int>());
+        Assert.Equal(0, again.Body!["replayed"]!.GetValue<int>());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, withFunctionKey.Status);
+        Assert.Single(bridge.Elma365.Received, m => m["callId"]!.GetValue<string>() == "x-replay");
+    }
+
+    private async Task<(System.Net.HttpStatusCode Status, JsonNode? Body)> AdminAsync(HttpMethod method, string path, string key)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(bridge.BaseAddress, path));
+        request.Headers.Add("x-functions-key", key);
+        using var response = await bridge.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     private async Task<PoisonedMessage> WaitForPoisonAsync(string callId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

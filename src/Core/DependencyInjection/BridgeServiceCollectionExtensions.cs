@@ -8,6 +8,7 @@ using Megafon.Core.Diagnostics;
 using Megafon.Core.Elma365;
 using Megafon.Core.Intake;
 using Megafon.Core.Processing;
+using Megafon.Core.Operations;
 using Megafon.Core.Queueing;
 using Megafon.Core.Telephony;
 using Megafon.Core.Vats.Api;
@@ -52,9 +53,13 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<CallInitiator>();
         services.AddSingleton<CallLinkResolver>();
         services.AddSingleton<ConnectionCheck>();
+        services.AddSingleton<PoisonAdmin>();
 
+        // RemoveAllLoggers: HttpClient's own logs print request addresses, and an ELMA365 webhook
+        // address may carry its key.
         services.AddHttpClient<Elma365Client>((provider, http) =>
                 http.Timeout = Timeout.InfiniteTimeSpan) // the resilience pipeline below owns timeouts
+            .RemoveAllLoggers()
             .AddResilienceHandler("elma365", (pipeline, context) =>
             {
                 var elma = context.ServiceProvider.GetRequiredService<IOptions<Elma365Options>>().Value;
@@ -74,6 +79,7 @@ public static class BridgeServiceCollectionExtensions
             });
 
         services.AddHttpClient<VatsApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             // A wrong address answers 301; following it would hide the mistake from the admin.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddResilienceHandler("vats", pipeline =>

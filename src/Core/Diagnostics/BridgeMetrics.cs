@@ -15,6 +15,7 @@ public sealed class BridgeMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _pushes;
     private readonly Counter<long> _poisoned;
+    private readonly Counter<long> _replayed;
     private readonly Histogram<double> _latency;
 
     public BridgeMetrics(IMeterFactory meters)
@@ -25,6 +26,7 @@ public sealed class BridgeMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("bridge.webhooks.rejected", description: "PBX webhooks refused, by reason.");
         _pushes = _meter.CreateCounter<long>("bridge.elma365.pushes", description: "Messages handled by the processor, by outcome.");
         _poisoned = _meter.CreateCounter<long>("bridge.poisoned", description: "Messages moved to the poison queue.");
+        _replayed = _meter.CreateCounter<long>("bridge.replayed", description: "Poisoned messages put back on the queue by an admin.");
         _latency = _meter.CreateHistogram<double>("bridge.end_to_end.latency", unit: "ms", description: "Webhook received → ELMA365 accepted.");
     }
 
@@ -35,6 +37,8 @@ public sealed class BridgeMetrics : IDisposable
     public void Processed(string outcome) => _pushes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Poisoned(string reason) => _poisoned.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Replayed(int count) => _replayed.Add(count);
 
     public void Delivered(TimeSpan endToEnd) => _latency.Record(endToEnd.TotalMilliseconds);
 

@@ -1,0 +1,16 @@
+using Megafon.Core.Operations;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Megafon.Functions.Http;
+
+/// <summary>Admin: puts poisoned messages back on the queue, all or one call's (?callId=).</summary>
+public sealed class PoisonReplay(PoisonAdmin poison)
+{
+    [Function(nameof(PoisonReplay))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/poison/replay")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        (await poison.ReplayAsync(request.Query["callId"].FirstOrDefault(), cancellationToken)).ToActionResult();
+}
