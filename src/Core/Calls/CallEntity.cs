@@ -33,6 +33,8 @@ public sealed class CallEntity : ITableEntity
 
     public string? Pending { get; set; }
 
+    public string? PendingOwner { get; set; }
+
     public DateTimeOffset? PendingSince { get; set; }
 
     public string? Link { get; set; }

@@ -29,6 +29,9 @@ public sealed record CallState
     /// <summary>The dedupe key being pushed right now, and since when: a short per-call lease that keeps pushes in order.</summary>
     public string? Pending { get; init; }
 
+    /// <summary>The queue message (<see cref="Queueing.VatsQueueMessage.Id"/>) holding the claim.</summary>
+    public string? PendingOwner { get; init; }
+
     public DateTimeOffset? PendingSince { get; init; }
 
     public string? Link { get; init; }
@@ -54,9 +57,10 @@ public sealed record CallState
     {
         Delivered = new HashSet<string>(Delivered) { key },
         Pending = Pending == key ? null : Pending,
+        PendingOwner = Pending == key ? null : PendingOwner,
         PendingSince = Pending == key ? null : PendingSince,
     };
 
     public CallState WithoutClaim(string key) =>
-        Pending == key ? this with { Pending = null, PendingSince = null } : this;
+        Pending == key ? this with { Pending = null, PendingOwner = null, PendingSince = null } : this;
 }

@@ -124,7 +124,8 @@ public sealed partial class VatsEventProcessor(
                     continue;
 
                 case CallDecision.Deliver d:
-                    if (state.Pending is { } other && other != d.Key && time.GetUtcNow() - state.PendingSince < _options.CallLease)
+                    var mine = state.PendingOwner == message.Id;
+                    if (state.Pending is not null && !mine && time.GetUtcNow() - state.PendingSince < _options.CallLease)
                     {
                         if (time.GetElapsedTime(waitedSince) > BusyWaitInProcess)
                         {
@@ -138,8 +139,8 @@ public sealed partial class VatsEventProcessor(
                     // Claim first: the decision (e.g. "the call ended") is visible to every other
                     // worker before ELMA365 sees the push, which is what keeps pushes in order. A
                     // retry keeps its first claim time, so the lease bounds how long it holds the call.
-                    var since = state.Pending == d.Key ? state.PendingSince : time.GetUtcNow();
-                    var claim = d.NewState with { Pending = d.Key, PendingSince = since };
+                    var since = mine ? state.PendingSince : time.GetUtcNow();
+                    var claim = d.NewState with { Pending = d.Key, PendingOwner = message.Id, PendingSince = since };
                     if (!await calls.TrySaveAsync(callId, claim, etag, cancellationToken).ConfigureAwait(false))
                     {
                         continue;

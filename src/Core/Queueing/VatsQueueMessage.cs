@@ -12,4 +12,10 @@ public sealed record VatsQueueMessage(
     public const int SchemaVersion = 1;
 
     public int V { get; init; } = SchemaVersion;
+
+    /// <summary>
+    /// This webhook's identity on the queue: kept by its retries and replays, different for a
+    /// copy the PBX sent twice. A call's claim names it, so a copy never passes for a retry.
+    /// </summary>
+    public string Id { get; init; } = Guid.NewGuid().ToString("N");
 }
