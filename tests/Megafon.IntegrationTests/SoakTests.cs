@@ -86,6 +86,17 @@ public sealed class SoakTests(SoakFixture bridge, ITestOutputHelper output) : IC
         output.WriteLine($"soak: elapsed {elapsed.TotalSeconds:F1} s, call records {received.Count(m => m["kind"]!.GetValue<string>() == "callRecord")} of {expectedRecords.Count}");
 
         var records = received.Where(m => m["kind"]!.GetValue<string>() == "callRecord").GroupBy(m => m["callId"]!.GetValue<string>()).ToList();
+        foreach (var twice in received.GroupBy(Key).Where(g => g.Count() > 1).Take(3))
+        {
+            // A failure here explains itself: the bridge's own account of the call.
+            var callId = twice.First()["callId"]!.GetValue<string>();
+            output.WriteLine($"delivered twice: {twice.Key}; the bridge's log of {callId}:");
+            foreach (var record in bridge.Logs.GetSnapshot().Where(r => r.Scopes.OfType<IEnumerable<KeyValuePair<string, object>>>().Any(s => s.Any(p => p.Key == "CallId" && (string)p.Value == callId))))
+            {
+                output.WriteLine($"  {record.Timestamp:HH:mm:ss.fff} {record.Level} {record.Message}");
+            }
+        }
+
         Assert.Empty(records.Where(g => g.Count() > 1).Select(g => g.Key));
         Assert.Equal(expectedRecords.Order(), records.Select(g => g.Key).Order());
         Assert.Empty(received.GroupBy(Key).Where(g => g.Count() > 1).Select(g => g.Key));

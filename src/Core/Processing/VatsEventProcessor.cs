@@ -137,10 +137,11 @@ public sealed partial class VatsEventProcessor(
                     }
 
                     // Claim first: the decision (e.g. "the call ended") is visible to every other
-                    // worker before ELMA365 sees the push, which is what keeps pushes in order. A
-                    // retry keeps its first claim time, so the lease bounds how long it holds the call.
-                    var since = mine ? state.PendingSince : time.GetUtcNow();
-                    var claim = d.NewState with { Pending = d.Key, PendingOwner = message.Id, PendingSince = since };
+                    // worker before ELMA365 sees the push, which is what keeps pushes in order. Every
+                    // claim, a retry's too, starts a fresh lease: an old claim time would let a
+                    // waiting copy judge the lease expired and push alongside. Retries further apart
+                    // than the lease still free the call for its later messages.
+                    var claim = d.NewState with { Pending = d.Key, PendingOwner = message.Id, PendingSince = time.GetUtcNow() };
                     if (!await calls.TrySaveAsync(callId, claim, etag, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
