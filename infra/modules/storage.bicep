@@ -1,0 +1,123 @@
+// The storage account behind everything the app keeps: the Functions host's own blobs and leases,
+// the "vats-events" queue (and its poison queue), the "calls" table, and the Flex Consumption
+// deployment package container. Shared keys are disabled: every caller uses Entra ID, so no key or
+// key-bearing connection string exists anywhere in the app's configuration.
+
+import * as types from 'types.bicep'
+
+@description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region of the storage account.')
+param location string
+
+@description('Tags applied to the storage account.')
+param tags types.tagSet
+
+@description('Name of the blob container that holds the Flex Consumption deployment packages.')
+@minLength(3)
+@maxLength(63)
+param deploymentContainerName string
+
+@description('Name of the existing user-assigned identity the function app runs as; it is granted data-plane roles on this account.')
+param identityName string
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' = {
+      name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+  }
+
+  resource queueService 'queueServices' = {
+    name: 'default'
+
+    // Names fixed by the app: Megafon.Core.Queueing.QueueNames.VatsEvents, and the poison queue
+    // the Functions host (and the app's own poison path) derives from it: "<queue>-poison".
+    resource eventsQueue 'queues' = {
+      name: 'vats-events'
+    }
+
+    resource poisonQueue 'queues' = {
+      name: 'vats-events-poison'
+    }
+  }
+
+  resource tableService 'tableServices' = {
+    name: 'default'
+
+    // Name fixed by the app: Megafon.Core.Calls.CallStore.TableName.
+    resource callsTable 'tables' = {
+      name: 'calls'
+    }
+  }
+}
+
+// Least privilege for what the app does with this account:
+// - Blob Data Owner: the Functions host keeps its keys, leases and timers in blobs, and Flex
+//   Consumption reads (and azd writes) the deployment package through the same identity.
+// - Queue Data Contributor: the queue trigger (peek, dequeue, delete, move to poison) and the
+//   webhook function's enqueue.
+// - Table Data Contributor: the per-call state in the "calls" table.
+var storageRoles = [
+  types.roles.storageBlobDataOwner
+  types.roles.storageQueueDataContributor
+  types.roles.storageTableDataContributor
+]
+
+resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in storageRoles: {
+    name: guid(storage.id, identity.id, roleId)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+@description('Name of the storage account.')
+output name string = storage.name
+
+@description('Blob service endpoint (https, trailing slash).')
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+
+@description('Queue service endpoint (https, trailing slash).')
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+
+@description('Table service endpoint (https, trailing slash).')
+output tableEndpoint string = storage.properties.primaryEndpoints.table
