@@ -1,0 +1,342 @@
+// Contract test for the companion ELMA365 module (module.ts, compiled to dist/module.js).
+//
+// The script runs in a node:vm sandbox that plays ELMA365: the telephony enums, HttpResponse,
+// fetch and the module settings. The webhook half feeds it every message of
+// messages.golden.json, which the C# side generates from the processor's real output; the
+// other half points fetch at a fake bridge on loopback.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import vm from 'node:vm';
+
+const moduleDir = new URL('../', import.meta.url);
+const golden = JSON.parse(readFileSync(new URL('test/messages.golden.json', moduleDir), 'utf8'));
+const script = readFileSync(new URL('dist/module.js', moduleDir), 'utf8');
+
+// Enum members come from elma365.d.ts so the test cannot drift from the declarations. Values are
+// numbers distinct across all enums (with TypeScript's reverse mapping), never the names, so a
+// script that passed names through unmapped or mixed two enums up would fail.
+const declared = {};
+const ENUMS = {};
+{
+    const source = readFileSync(new URL('elma365.d.ts', moduleDir), 'utf8');
+    let base = 10;
+    for (const [, name, body] of source.matchAll(/declare enum (\w+) \{([^}]*)\}/g)) {
+        declared[name] = body.split(',').map((s) => s.trim()).filter(Boolean);
+        ENUMS[name] = {};
+        declared[name].forEach((member, i) => {
+            ENUMS[name][member] = base + i;
+            ENUMS[name][base + i] = member;
+        });
+        base += 10;
+    }
+    assert.deepEqual(Object.keys(declared).sort(), ['VoipCallDirection', 'VoipCallDisposition', 'VoipWebhookEvent']);
+}
+
+function enumValue(enumName, memberName) {
+    assert.ok(declared[enumName].includes(memberName), `${enumName} has no member named ${JSON.stringify(memberName)}`);
+    return ENUMS[enumName][memberName];
+}
+
+class HttpResponse {
+    status(code) {
+        this.statusCode = code;
+        return this;
+    }
+
+    content(body) {
+        this.body = body;
+        return this;
+    }
+}
+
+function loadModule(settings, fetch) {
+    const sandbox = vm.createContext({ ...ENUMS, HttpResponse, fetch, Namespace: { params: { data: settings } } });
+    vm.runInContext(script, sandbox, { filename: 'module.js' });
+    return sandbox;
+}
+
+// Objects made inside the sandbox have its own prototypes; compare them as plain JSON.
+const plain = (value) => JSON.parse(JSON.stringify(value));
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
+
+// Every golden field is either mapped onto ELMA365's object or knowingly left out of it.
+const FIELDS = {
+    event: {
+        mapped: ['kind', 'callId', 'event', 'direction', 'srcPhone', 'dstPhone', 'disposition'],
+        ignored: ['user', 'secondCallId'], // ELMA365 routes by dstPhone; it has no notion of a transfer target
+    },
+    callRecord: {
+        mapped: ['kind', 'callId', 'srcPhone', 'dstPhone', 'direction', 'duration', 'disposition', 'call'],
+        ignored: ['user', 'startedAt', 'link'], // VoipCallRecord has no start time; link travels in call.link
+    },
+};
+
+describe('contract: every message in messages.golden.json', () => {
+    const elma = loadModule({}, () => assert.fail('parsing a webhook must not call the bridge'));
+
+    for (const { name, message } of golden) {
+        it(name, async () => {
+            const result = await elma.VoipParseWebhookRequest({ headers: { ...JSON_HEADERS }, body: JSON.stringify(message) });
+            assert.equal(result.response, undefined, `rejected: ${result.response?.body}`);
+
+            const fields = FIELDS[message.kind];
+            assert.ok(fields, `unknown kind ${message.kind}`);
+            for (const key of Object.keys(message)) {
+                assert.ok([...fields.mapped, ...fields.ignored].includes(key), `golden field "${key}" is neither mapped nor knowingly ignored`);
+            }
+
+            const actual = message.kind === 'event' ? result.event : result.callRecord;
+            assert.ok(actual, `expected result.${message.kind}`);
+            assert.equal(message.kind === 'event' ? result.callRecord : result.event, undefined);
+            assert.equal(actual.callId, message.callId);
+            assert.equal(actual.direction, enumValue('VoipCallDirection', message.direction));
+            assert.equal(actual.disposition, enumValue('VoipCallDisposition', message.disposition));
+            assert.equal(actual.srcPhone, message.srcPhone);
+            assert.equal(actual.dstPhone, message.dstPhone);
+
+            if (message.kind === 'event') {
+                assert.equal(actual.event, enumValue('VoipWebhookEvent', message.event));
+                assert.deepEqual(Object.keys(actual).sort(), ['callId', 'direction', 'disposition', 'dstPhone', 'event', 'srcPhone']);
+            } else {
+                assert.equal(actual.duration, message.duration);
+                assert.equal(actual.call.id, message.call.id);
+                assert.equal(actual.call.link, message.call.link);
+                assert.equal('link' in actual.call, 'link' in message.call, 'call.link is present exactly when the bridge sent one');
+                assert.deepEqual(Object.keys(actual).sort(), ['call', 'callId', 'direction', 'disposition', 'dstPhone', 'duration', 'srcPhone']);
+            }
+        });
+    }
+
+    it('the golden file uses both kinds and every member of every ELMA365 enum', () => {
+        assert.deepEqual([...new Set(golden.map((g) => g.message.kind))].sort(), ['callRecord', 'event']);
+        assert.equal(new Set(golden.map((g) => g.name)).size, golden.length, 'entry names are unique');
+        const used = { VoipWebhookEvent: new Set(), VoipCallDirection: new Set(), VoipCallDisposition: new Set() };
+        for (const { message } of golden) {
+            if (message.kind === 'event') used.VoipWebhookEvent.add(message.event);
+            used.VoipCallDirection.add(message.direction);
+            used.VoipCallDisposition.add(message.disposition);
+        }
+        for (const [enumName, members] of Object.entries(used)) {
+            assert.deepEqual([...members].sort(), [...declared[enumName]].sort(), `${enumName} members used by the golden file`);
+        }
+    });
+});
+
+describe('VoipParseWebhookRequest: what it accepts and rejects', () => {
+    const elma = loadModule({}, () => assert.fail('parsing a webhook must not call the bridge'));
+    const event = golden.find((g) => g.message.kind === 'event').message;
+    const record = golden.find((g) => g.message.kind === 'callRecord').message;
+    const withField = (message, key, value) => JSON.stringify({ ...message, [key]: value });
+    const without = (message, key) => JSON.stringify({ ...message, [key]: undefined });
+
+    const accepted = [
+        ['any header casing, no charset', { headers: { 'content-type': 'Application/JSON' }, body: JSON.stringify(event) }],
+        ['a body ELMA365 already parsed', { headers: JSON_HEADERS, body: { ...event } }],
+        ['empty phones (the PBX left them out)', { headers: JSON_HEADERS, body: JSON.stringify({ ...record, srcPhone: '', dstPhone: '' }) }],
+    ];
+    for (const [name, request] of accepted) {
+        it(`accepts ${name}`, async () => {
+            const result = await elma.VoipParseWebhookRequest(request);
+            assert.equal(result.response, undefined, result.response?.body);
+            assert.ok(result.event ?? result.callRecord);
+        });
+    }
+
+    const rejected = [
+        ['form content type', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'cmd=event&type=INCOMING' }, /Content-Type/],
+        ['no headers', { body: JSON.stringify(event) }, /Content-Type/],
+        ['no request at all', undefined, /Content-Type/],
+        ['unparseable JSON', { headers: JSON_HEADERS, body: '{"kind":"event",' }, /not valid JSON/],
+        ['a JSON array', { headers: JSON_HEADERS, body: '[]' }, /JSON object/],
+        ['unknown kind', { headers: JSON_HEADERS, body: withField(event, 'kind', 'rating') }, /"kind"/],
+        ['unknown event name', { headers: JSON_HEADERS, body: withField(event, 'event', 'Ringing') }, /"event"/],
+        ['an enum value instead of a name', { headers: JSON_HEADERS, body: withField(event, 'event', String(ENUMS.VoipWebhookEvent.NotifyStart)) }, /"event"/],
+        ['an inherited property name', { headers: JSON_HEADERS, body: withField(event, 'direction', 'toString') }, /"direction"/],
+        ['unknown disposition name', { headers: JSON_HEADERS, body: withField(record, 'disposition', 'Missed') }, /"disposition"/],
+        ['missing callId', { headers: JSON_HEADERS, body: without(event, 'callId') }, /"callId"/],
+        ['missing srcPhone', { headers: JSON_HEADERS, body: without(event, 'srcPhone') }, /"srcPhone"/],
+        ['missing dstPhone', { headers: JSON_HEADERS, body: without(record, 'dstPhone') }, /"dstPhone"/],
+        ['negative duration', { headers: JSON_HEADERS, body: withField(record, 'duration', -1) }, /"duration"/],
+        ['fractional duration', { headers: JSON_HEADERS, body: withField(record, 'duration', 1.5) }, /"duration"/],
+        ['duration as a string', { headers: JSON_HEADERS, body: withField(record, 'duration', '120') }, /"duration"/],
+        ['call without id', { headers: JSON_HEADERS, body: withField(record, 'call', { link: 'https://x/r.mp3' }) }, /"call\.id"/],
+    ];
+    for (const [name, request, reason] of rejected) {
+        it(`rejects ${name} with 400 and a reason`, async () => {
+            const result = await elma.VoipParseWebhookRequest(request);
+            assert.equal(result.event, undefined);
+            assert.equal(result.callRecord, undefined);
+            assert.equal(result.response?.statusCode, 400);
+            const { error } = JSON.parse(result.response.body);
+            assert.match(error, reason);
+        });
+    }
+});
+
+describe('calls to the bridge', () => {
+    const requests = [];
+    const fetched = [];
+    let reply;
+    let settings;
+    let elma;
+    let baseUrl;
+
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+            requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+            const { status, json, text = '' } = reply;
+            res.writeHead(status, json === undefined ? { 'Content-Type': 'text/html' } : { 'Content-Type': 'application/json' });
+            res.end(json === undefined ? text : JSON.stringify(json));
+        });
+    });
+
+    // ELMA365's fetch, made of Node's: same call shape, and a response with status, statusText, json(), text().
+    async function elmaFetch(url, request = {}) {
+        fetched.push(url);
+        const response = await fetch(url, { method: request.method, headers: request.headers, body: request.body });
+        const text = await response.text();
+        return { status: response.status, statusText: response.statusText, text: async () => text, json: async () => JSON.parse(text) };
+    }
+
+    const only = () => {
+        assert.equal(requests.length, 1);
+        return requests[0];
+    };
+
+    before(async () => {
+        await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+        baseUrl = `http://127.0.0.1:${server.address().port}/`; // the trailing slash is what admins paste
+        settings = {};
+        elma = loadModule(settings, elmaFetch);
+    });
+    after(() => {
+        server.closeAllConnections();
+        server.close();
+    });
+    beforeEach(() => {
+        requests.length = 0;
+        fetched.length = 0;
+        reply = { status: 500, text: 'no reply set' };
+        for (const key of Object.keys(settings)) delete settings[key];
+        Object.assign(settings, { baseUrl, functionKey: 'fn-key-1' });
+    });
+
+    it('VoipGetMembers: GET /api/members with the function key, returns the list', async () => {
+        reply = { status: 200, json: [{ id: '703', label: 'Alexey' }, { id: 'sales', label: 'Отдел продаж' }] };
+        const members = await elma.VoipGetMembers();
+        assert.deepEqual(plain(members), reply.json);
+        const req = only();
+        assert.equal(req.method, 'GET');
+        assert.equal(req.url, '/api/members');
+        assert.equal(req.headers['x-functions-key'], 'fn-key-1');
+    });
+
+    it('VoipGetMembers: a bridge error names the status and the bridge message', async () => {
+        reply = { status: 502, json: { error: 'vats_unavailable', message: 'The PBX did not answer.' } };
+        await assert.rejects(elma.VoipGetMembers(), (e) => /502/.test(e.message) && /The PBX did not answer\./.test(e.message));
+    });
+
+    it('VoipGetMembers: a list of the wrong shape is an error', async () => {
+        reply = { status: 200, json: [{ id: 703, label: 'Alexey' }] };
+        await assert.rejects(elma.VoipGetMembers(), /неожиданном виде/);
+    });
+
+    it('VoipGenerateCall: POST /api/calls with {srcPhone, dstPhone}', async () => {
+        reply = { status: 200, json: { status: 'calling', callId: 'c-1' } };
+        assert.equal(await elma.VoipGenerateCall('703', '+79101234567'), undefined);
+        const req = only();
+        assert.equal(req.method, 'POST');
+        assert.equal(req.url, '/api/calls');
+        assert.equal(req.headers['x-functions-key'], 'fn-key-1');
+        assert.match(req.headers['content-type'], /^application\/json/);
+        assert.deepEqual(JSON.parse(req.body), { srcPhone: '703', dstPhone: '+79101234567' });
+    });
+
+    it('VoipGenerateCall: a refusal throws the bridge message', async () => {
+        reply = { status: 400, json: { error: 'invalid_field', message: 'dstPhone must be a phone number.', field: 'dstPhone' } };
+        await assert.rejects(elma.VoipGenerateCall('703', 'abc'), /dstPhone must be a phone number\./);
+    });
+
+    it('VoipGenerateCall: a wrong function key (401) points at the setting', async () => {
+        reply = { status: 401, text: '' };
+        await assert.rejects(elma.VoipGenerateCall('703', '79101234567'), /«Ключ функции» \(functionKey\)/);
+    });
+
+    it('VoipGetCallLink: a stored link needs no request', async () => {
+        assert.equal(await elma.VoipGetCallLink({ id: 'c-1', link: 'https://vats/records/c-1.mp3' }), 'https://vats/records/c-1.mp3');
+        assert.equal(fetched.length, 0);
+    });
+
+    it('VoipGetCallLink: 200 returns the link; the call id is URL-encoded', async () => {
+        reply = { status: 200, json: { callId: 'c/1 x', link: 'https://vats/records/c-1.mp3' } };
+        assert.equal(await elma.VoipGetCallLink({ id: 'c/1 x' }), 'https://vats/records/c-1.mp3');
+        const req = only();
+        assert.equal(req.method, 'GET');
+        assert.equal(req.url, '/api/calls/c%2F1%20x/link');
+        assert.equal(req.headers['x-functions-key'], 'fn-key-1');
+    });
+
+    it('VoipGetCallLink: 202 pending says, in Russian, to try later', async () => {
+        reply = { status: 202, json: { callId: 'c-1', status: 'pending', message: 'not yet' } };
+        await assert.rejects(elma.VoipGetCallLink({ id: 'c-1' }), /ещё не готова.*Попробуйте позже/);
+    });
+
+    it('VoipGetCallLink: 404 says there is no recording, with the bridge reason', async () => {
+        reply = { status: 404, json: { error: 'no_recording', message: 'This call has no recording.' } };
+        await assert.rejects(elma.VoipGetCallLink({ id: 'c-1' }), (e) => /Записи разговора нет/.test(e.message) && /This call has no recording\./.test(e.message));
+    });
+
+    it('VoipTestConnection: passes success through', async () => {
+        reply = { status: 200, json: { success: true } };
+        assert.deepEqual(plain(await elma.VoipTestConnection()), { success: true });
+        assert.equal(only().url, '/api/connection-test');
+        assert.equal(only().headers['x-functions-key'], 'fn-key-1');
+    });
+
+    it('VoipTestConnection: passes the bridge failReason through', async () => {
+        reply = { status: 200, json: { success: false, failReason: 'АТС отклонила ключ' } };
+        assert.deepEqual(plain(await elma.VoipTestConnection()), { success: false, failReason: 'АТС отклонила ключ' });
+    });
+
+    it('VoipTestConnection: 401 tells the admin to check the function key', async () => {
+        reply = { status: 401, text: '' };
+        const result = plain(await elma.VoipTestConnection());
+        assert.equal(result.success, false);
+        assert.match(result.failReason, /«Ключ функции» \(functionKey\)/);
+    });
+
+    it('VoipTestConnection: a non-JSON page tells the admin to check the address', async () => {
+        reply = { status: 200, text: '<html>Your Azure Function App is up and running.</html>' };
+        const result = plain(await elma.VoipTestConnection());
+        assert.equal(result.success, false);
+        assert.match(result.failReason, /\(baseUrl\)/);
+    });
+
+    it('VoipTestConnection: an unreachable bridge tells the admin to check the address', async () => {
+        const closed = http.createServer();
+        await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+        const port = closed.address().port;
+        await new Promise((resolve) => closed.close(resolve));
+        settings.baseUrl = `http://127.0.0.1:${port}`;
+        const result = plain(await elma.VoipTestConnection());
+        assert.equal(result.success, false);
+        assert.match(result.failReason, /Мост не отвечает.*«Адрес моста \(Azure Functions\)» \(baseUrl\)/);
+    });
+
+    it('a missing setting is named in Russian and nothing is sent', async () => {
+        delete settings.functionKey;
+        await assert.rejects(elma.VoipGetMembers(), /Не заполнена настройка модуля «Ключ функции» \(functionKey\)/);
+        settings.functionKey = 'fn-key-1';
+        settings.baseUrl = '  ';
+        const result = plain(await elma.VoipTestConnection());
+        assert.equal(result.success, false);
+        assert.match(result.failReason, /«Адрес моста \(Azure Functions\)» \(baseUrl\)/);
+        assert.equal(fetched.length, 0);
+    });
+});
