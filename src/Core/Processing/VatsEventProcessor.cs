@@ -158,6 +158,12 @@ public sealed partial class VatsEventProcessor(
 
     private async Task DeliverAsync(string callId, CallDecision.Deliver d, VatsQueueMessage message, CancellationToken cancellationToken)
     {
+        // The transfer happened whatever ELMA365 says: link the continuing call before the push.
+        if (d.Message is Elma365CallEvent { SecondCallId: { } second })
+        {
+            await calls.UpdateAsync(second, s => s.TransferredFrom == callId ? s : s with { TransferredFrom = callId }, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await elma365.PushAsync(d.Message, cancellationToken).ConfigureAwait(false);
@@ -173,10 +179,6 @@ public sealed partial class VatsEventProcessor(
         // A crash here, after the push and before this write, leaves the claim in place: the
         // retry pushes again. ELMA365 may then see a message twice, but never misses one.
         await calls.UpdateAsync(callId, s => s.WithDelivered(d.Key), CancellationToken.None).ConfigureAwait(false);
-        if (d.Message is Elma365CallEvent { SecondCallId: { } second })
-        {
-            await calls.UpdateAsync(second, s => s.TransferredFrom == callId ? s : s with { TransferredFrom = callId }, cancellationToken).ConfigureAwait(false);
-        }
 
         var latency = time.GetUtcNow() - message.ReceivedAt;
         metrics.Delivered(latency);
