@@ -15,7 +15,7 @@ public sealed class RecordingLinkPolicy
     public RecordingLinkPolicy(IOptions<VatsOptions> options)
     {
         var vats = options.Value;
-        _hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { vats.EndpointUri.Host };
+        _hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { vats.EndpointAddress().Host };
         foreach (var host in vats.RecordingHosts.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             _hosts.Add(host);

@@ -31,5 +31,7 @@ public sealed class VatsOptions
     /// </summary>
     public string RecordingHosts { get; set; } = string.Empty;
 
-    public Uri EndpointUri => new(Endpoint);
+    // A method, not a property: options validation reads every property, and this one would
+    // throw on the malformed address that validation is about to report by name.
+    public Uri EndpointAddress() => new(Endpoint);
 }

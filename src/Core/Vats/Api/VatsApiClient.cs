@@ -47,7 +47,7 @@ public sealed class VatsApiClient(HttpClient http, IOptions<VatsOptions> options
     {
         parameters["cmd"] = command;
         parameters["token"] = _options.ApiKey;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.EndpointUri)
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.EndpointAddress())
         {
             Content = JsonContent.Create(parameters, VatsApiJsonContext.Default.DictionaryStringString),
         };
@@ -75,7 +75,7 @@ public sealed class VatsApiClient(HttpClient http, IOptions<VatsOptions> options
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
         {
-            throw new VatsApiException(VatsApiFailure.WrongAddress, $"The PBX host {_options.EndpointUri.Host} does not exist: check Vats__Endpoint.", null, e);
+            throw new VatsApiException(VatsApiFailure.WrongAddress, $"The PBX host {_options.EndpointAddress().Host} does not exist: check Vats__Endpoint.", null, e);
         }
         catch (HttpRequestException e)
         {

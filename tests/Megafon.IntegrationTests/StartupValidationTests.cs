@@ -1,0 +1,107 @@
+using Megafon.Core.DependencyInjection;
+using Megafon.DevHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Megafon.IntegrationTests;
+
+/// <summary>
+/// A missing or malformed setting stops the app at start-up with a message naming it, in the
+/// DevHost and in the composition the Functions host runs (src/Functions/Program.cs calls the
+/// same AddMegafonBridge on its host builder). No storage is touched: validation comes first.
+/// </summary>
+public sealed class StartupValidationTests
+{
+    private static Dictionary<string, string?> ValidSettings() => new()
+    {
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["Vats:Endpoint"] = "https://vats123456.megapbx.ru/sys/crm_api.wcgp",
+        ["Vats:ApiKey"] = "pbx-key",
+        ["Vats:CrmToken"] = "crm-token-0123456789",
+        ["Elma365:WebhookUrl"] = "https://company.elma365.ru/api/extensions/x/webhook",
+        ["Elma365:Token"] = "elma-key",
+    };
+
+    public static TheoryData<string, string?, string> BadSettings => new()
+    {
+        // setting, value (null = missing), the name the message must carry
+        { "AzureWebJobsStorage", null, "AzureWebJobsStorage" },
+        { "Vats:Endpoint", null, "Vats__Endpoint" },
+        { "Vats:Endpoint", "vats123456.megapbx.ru", "Vats__Endpoint" },
+        { "Vats:ApiKey", null, "Vats__ApiKey" },
+        { "Vats:CrmToken", null, "Vats__CrmToken" },
+        { "Vats:CrmToken", "short", "Vats__CrmToken" },
+        { "Vats:MaxWebhookBytes", "10", "Vats__MaxWebhookBytes" },
+        { "Elma365:WebhookUrl", null, "Elma365__WebhookUrl" },
+        { "Elma365:WebhookUrl", "ftp://elma365.ru/hook", "Elma365__WebhookUrl" },
+        { "Elma365:Token", null, "Elma365__Token" },
+        { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
+        { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
+        { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task The_devhost_refuses_to_start_naming_the_setting(string key, string? value, string named)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await using var app = DevHostApplication.Create([], builder =>
+            {
+                builder.Configuration.Sources.Clear();
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                builder.Logging.ClearProviders();
+            });
+            await app.StartAsync();
+            await app.StopAsync();
+        });
+
+        var validation = Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task The_functions_composition_refuses_to_start_naming_the_setting(string key, string? value, string named)
+    {
+        var settings = ValidSettings();
+        settings[key] = value;
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddMegafonBridge(builder.Configuration);
+            using var host = builder.Build();
+            await host.StartAsync();
+            await host.StopAsync();
+        });
+
+        var validation = Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Valid_settings_pass_validation()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(ValidSettings());
+        builder.Services.AddMegafonBridge(builder.Configuration);
+        using var host = builder.Build();
+
+        // What StartAsync runs first; without starting the hosted services that need storage.
+        var validate = Record.Exception(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Null(validate);
+        Assert.Equal("pbx-key", host.Services.GetRequiredService<IOptions<Megafon.Core.Configuration.VatsOptions>>().Value.ApiKey);
+    }
+}
