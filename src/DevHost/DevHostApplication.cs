@@ -31,6 +31,7 @@ public static class DevHostApplication
                 function,
                 provider.GetRequiredService<QueueServiceClient>(),
                 provider.GetRequiredService<QueueTriggerSettings>(),
+                provider.GetRequiredService<IOptions<DevHostOptions>>().Value.MessageLease,
                 provider,
                 provider.GetRequiredService<ILogger<QueueTriggerListener>>()));
         }

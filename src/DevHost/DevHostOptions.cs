@@ -14,6 +14,13 @@ public sealed class DevHostOptions
     /// <summary>Off serves HTTP only, leaving queued messages where they are (tests of intake use this).</summary>
     public bool RunQueueTriggers { get; set; } = true;
 
+    /// <summary>
+    /// How long a message stays invisible while its function runs. If the storage is down when
+    /// the function fails, the failure cannot be recorded and the message reappears only after
+    /// this (the Functions host uses 10 minutes); tests of outages shorten it.
+    /// </summary>
+    public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Where host.json is; defaults to the copy beside the DevHost.</summary>
     public string HostJsonPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "host.json");
 }

@@ -14,12 +14,10 @@ internal sealed partial class QueueTriggerListener(
     QueueFunction function,
     QueueServiceClient queues,
     QueueTriggerSettings settings,
+    TimeSpan messageLease,
     IServiceProvider services,
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
-    // The host keeps a message hidden this long while a function runs (it renews it; one
-    // DevHost invocation never comes close).
-    private static readonly TimeSpan InvisibleWhileRunning = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan FirstPollBackoff = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +35,7 @@ internal sealed partial class QueueTriggerListener(
             {
                 await running.WaitAsync(stoppingToken);
                 running.Release();
-                batch = (await queue.ReceiveMessagesAsync(Math.Min(settings.BatchSize, Math.Max(1, running.CurrentCount)), InvisibleWhileRunning, stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(Math.Min(settings.BatchSize, Math.Max(1, running.CurrentCount)), messageLease, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -60,12 +60,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await FreePorts.WaitUntilListeningAsync(_tablePort, TimeSpan.FromSeconds(30));
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops Azurite; gracefully (SIGTERM, data flushed) like an outage that loses no acknowledged write.</summary>
+    public async Task StopAsync(bool graceful = false)
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            if (graceful)
+            {
+                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Did not stop in time: stop it hard below.
+                }
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();
