@@ -136,6 +136,27 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
     }
 
     [Fact]
+    public async Task Mutated_webhooks_over_http_get_only_2xx_or_4xx_and_only_accepted_ones_are_queued()
+    {
+        var accepted = 0;
+        var statuses = new Dictionary<int, int>();
+        for (var seed = 0; seed < 300; seed++)
+        {
+            using var response = await PostAsync(VatsWebhookMutator.Mutate(seed, BridgeFixture.CrmToken), "application/x-www-form-urlencoded");
+            var status = (int)response.StatusCode;
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            Assert.True(status is 200 or 400 or 401 or 413 or 415, $"seed {seed}: {status} {await response.Content.ReadAsStringAsync()}");
+            if (status == 200 && (await response.Content.ReadAsStringAsync()).Contains("accepted", StringComparison.Ordinal))
+            {
+                accepted++;
+            }
+        }
+
+        Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.GetValueOrDefault(400) > 0, $"the mutations should yield both: {string.Join(", ", statuses)}");
+        Assert.Equal(accepted, await BridgeFixture.QueuedCountAsync(bridge.Events));
+    }
+
+    [Fact]
     public async Task Other_http_methods_are_not_served()
     {
         using var response = await bridge.Http.GetAsync(Webhook);
