@@ -46,7 +46,7 @@ public sealed class Elma365ContractTests
             ["name"] = f.Name,
             ["message"] = JsonSerializer.SerializeToNode(f.Message, BridgeJsonContext.Default.Elma365Message),
         })]);
-        var path = Path.Combine(RepositoryRoot(), "elma365", "test", "messages.golden.json");
+        var path = Path.Combine(Megafon.Testing.RepositoryFolder.Root, "elma365", "test", "messages.golden.json");
         var text = actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
@@ -86,18 +86,5 @@ public sealed class Elma365ContractTests
         Assert.Equal("event", notice["kind"]!.GetValue<string>());
         Assert.Equal("NotifyStart", notice["event"]!.GetValue<string>());
         Assert.False(notice.ContainsKey("secondCallId"));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MegafonFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MegafonFunctions.sln not found above the test directory.");
     }
 }

@@ -3,12 +3,8 @@ namespace Megafon.Infra.Tests;
 /// <summary>Paths in the repository, found from the test assembly's folder.</summary>
 internal static class Repository
 {
-    private const string SolutionFile = "MegafonFunctions.sln";
-
-    private static readonly Lazy<string> RootPath = new(FindRoot);
-
     /// <summary>The folder holding <c>MegafonFunctions.sln</c>.</summary>
-    public static string Root => RootPath.Value;
+    public static string Root => Megafon.Testing.RepositoryFolder.Root;
 
     public static string Infra => Path.Combine(Root, "infra");
 
@@ -19,18 +15,4 @@ internal static class Repository
         Directory.EnumerateFiles(Infra, "*.bicep", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Infra, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No {SolutionFile} in {AppContext.BaseDirectory} or any folder above it; the infra tests must run from a build inside the repository.");
-    }
 }

@@ -1,3 +1,4 @@
+using Megafon.Testing;
 using System.Diagnostics;
 
 namespace Megafon.IntegrationTests.Infrastructure;
@@ -31,10 +32,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        var executable = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "azurite");
+        var executable = Path.Combine(RepositoryFolder.Root, "node_modules", ".bin", "azurite");
         if (!File.Exists(executable))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {executable}: run 'npm ci' in {RepositoryPaths.Root}.");
+            throw new InvalidOperationException($"Azurite is not installed at {executable}: run 'npm ci' in {RepositoryFolder.Root}.");
         }
 
         var start = new ProcessStartInfo(executable)

@@ -1,3 +1,4 @@
+using Megafon.Testing;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Megafon.Core.Calls;
@@ -84,7 +85,7 @@ public class BridgeFixture : IAsyncLifetime
             ["DevHost:FunctionKey"] = FunctionKey,
             ["DevHost:MasterKey"] = MasterKey,
             ["DevHost:RunQueueTriggers"] = RunQueueTriggers.ToString(),
-            ["DevHost:HostJsonPath"] = Path.Combine(RepositoryPaths.Root, "host.json"),
+            ["DevHost:HostJsonPath"] = Path.Combine(RepositoryFolder.Root, "host.json"),
         };
         foreach (var (key, value) in Settings())
         {
