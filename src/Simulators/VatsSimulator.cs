@@ -79,7 +79,8 @@ public sealed class VatsSimulator : LoopbackServer
                 return Results.Json(Groups.Select(g => new { id = g.Id, realName = g.RealName, ext = g.Ext }));
             case "subscribeOnCalls":
                 return Results.Json(new { });
-            case "makeCall" when fields.TryGetValue("user", out var user) && user.Length > 0
+            // The PBX rings only users it has (by login or extension).
+            case "makeCall" when fields.TryGetValue("user", out var user) && Accounts.Any(a => a.Name == user || a.Ext == user)
                                 && fields.TryGetValue("phone", out var phone) && phone.Length > 0 && phone.All(char.IsDigit):
                 _calls.Enqueue(new VatsMakeCall(user, phone));
                 return Results.Text(MakeCallAnswer, MakeCallAnswer.StartsWith('{') ? "application/json" : "text/plain");

@@ -151,11 +151,13 @@ public sealed class Elma365FunctionsTests(BridgeFixture bridge) : IClassFixture<
     }
 
     [Fact]
-    public async Task Make_call_reports_an_unknown_manager_as_the_pbx_said()
+    public async Task Make_call_reports_a_manager_the_pbx_does_not_know_as_the_pbx_said()
     {
-        var (status, body) = await PostCallAsync("""{"srcPhone":"","dstPhone":"79161234567"}""");
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("srcPhone", body!["field"]!.GetValue<string>());
+        var (status, body) = await PostCallAsync("""{"srcPhone":"999","dstPhone":"79161234567"}""");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("pbx_invalid_parameters", body!["error"]!.GetValue<string>());
+        Assert.Contains("Invalid parameters", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -253,6 +255,29 @@ public sealed class Elma365FunctionsTests(BridgeFixture bridge) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False(body!["success"]!.GetValue<bool>());
         Assert.Contains(expected, body["failReason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The bridge configured with a PBX host that does not exist.</summary>
+public sealed class UnknownPbxHostFixture : BridgeFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Vats:Endpoint", "https://vats000000.invalid/sys/crm_api.wcgp")];
+}
+
+public sealed class UnknownPbxHostTests(UnknownPbxHostFixture bridge) : IClassFixture<UnknownPbxHostFixture>
+{
+    [Fact]
+    public async Task A_pbx_address_that_does_not_resolve_is_reported_as_a_wrong_address()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(bridge.BaseAddress, "api/members"));
+        request.Headers.Add("x-functions-key", BridgeFixture.FunctionKey);
+
+        using var response = await bridge.Http.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("pbx_wrong_address", body!["error"]!.GetValue<string>());
+        Assert.Contains("Vats__Endpoint", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
 
