@@ -51,13 +51,21 @@ public static class WebhookBody
     private static bool TryReadForm(ReadOnlySpan<byte> body, out WebhookFields fields, out WebhookError? error)
     {
         // FormReader decodes '+' as space and percent-escapes as UTF-8, and keeps values that contain '='.
+        // Pair by pair rather than ReadForm: its multi-value dictionary would be built only to be copied
+        // (bench/README.md: 5.0 KB → 3.0 KB per webhook). The dictionary is sized from the separators.
         using var reader = new FormReader(Encoding.UTF8.GetString(body));
-        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var pairs = new Dictionary<string, string>(body.Count((byte)'&') + 1, StringComparer.OrdinalIgnoreCase);
         try
         {
-            foreach (var (key, values) in reader.ReadForm())
+            var count = 0;
+            while (reader.ReadNextPair() is { } pair)
             {
-                pairs.TryAdd(key, values.Count > 0 ? values[0] ?? string.Empty : string.Empty);
+                if (++count > reader.ValueCountLimit)
+                {
+                    throw new InvalidDataException($"Form value count limit {reader.ValueCountLimit} exceeded.");
+                }
+
+                pairs.TryAdd(pair.Key, pair.Value);
             }
         }
         catch (InvalidDataException e)
@@ -67,7 +75,7 @@ public static class WebhookBody
             return false;
         }
 
-        fields = new WebhookFields(pairs);
+        fields = WebhookFields.Adopt(pairs);
         error = null;
         return true;
     }
@@ -116,7 +124,7 @@ public static class WebhookBody
             return false;
         }
 
-        fields = new WebhookFields(pairs);
+        fields = WebhookFields.Adopt(pairs);
         error = null;
         return true;
     }

@@ -15,6 +15,19 @@ public sealed class WebhookFields : ReadOnlyDictionary<string, string>
     {
     }
 
+    // Takes the dictionary as it is: only for one just built with OrdinalIgnoreCase and owned by nobody else.
+    private WebhookFields(Dictionary<string, string> owned, bool _)
+        : base(owned)
+    {
+    }
+
+    /// <summary>Wraps fields the body readers just collected (case-insensitive, first name wins) without copying them.</summary>
+    internal static WebhookFields Adopt(Dictionary<string, string> fields)
+    {
+        System.Diagnostics.Debug.Assert(ReferenceEquals(fields.Comparer, StringComparer.OrdinalIgnoreCase), "Only case-insensitive fields may be adopted.");
+        return new WebhookFields(fields, false);
+    }
+
     /// <summary>The value, trimmed, or null when absent or blank.</summary>
     public string? Optional(string name) =>
         TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
