@@ -13,6 +13,7 @@ public sealed class Elma365Simulator : LoopbackServer
     public const string WebhookPath = "elma365/webhook";
 
     private readonly ConcurrentQueue<JsonObject> _received = new();
+    private readonly ConcurrentQueue<Elma365Arrival> _arrivals = new();
     private readonly string _token;
     private readonly Random _random;
     private long _failed;
@@ -28,6 +29,12 @@ public sealed class Elma365Simulator : LoopbackServer
 
     /// <summary>Messages accepted (answered 200), in arrival order.</summary>
     public IReadOnlyList<JsonObject> Received => [.. _received];
+
+    /// <summary>How many messages were accepted so far (cheaper than copying <see cref="Received"/>).</summary>
+    public int ReceivedCount => _received.Count;
+
+    /// <summary>The accepted messages with the moment each one's JSON was read, in arrival order (for latency measurements, bench/).</summary>
+    public IReadOnlyList<Elma365Arrival> Arrivals => [.. _arrivals];
 
     /// <summary>Share of requests answered 503, from 0 to 1.</summary>
     public double FailureRate { get; set; }
@@ -55,6 +62,7 @@ public sealed class Elma365Simulator : LoopbackServer
         {
             app.MapPost(WebhookPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
             app.MapGet("elma365/received", () => Results.Json(simulator.Received));
+            app.MapGet("elma365/arrivals", () => Results.Json(simulator.Arrivals));
         });
         return simulator;
     }
@@ -142,7 +150,11 @@ public sealed class Elma365Simulator : LoopbackServer
             return Results.Json(new { error = "not a bridge message" }, statusCode: 400);
         }
 
+        _arrivals.Enqueue(new Elma365Arrival(DateTimeOffset.UtcNow, message));
         _received.Enqueue(message);
         return Results.Json(new { ok = true });
     }
 }
+
+/// <summary>One accepted message and when the simulator had read its JSON.</summary>
+public sealed record Elma365Arrival(DateTimeOffset ReceivedAt, JsonObject Message);
