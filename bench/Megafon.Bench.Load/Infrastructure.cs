@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Megafon.Bench.Load;
+
+/// <summary>Where things are in the repository.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string DevHostDll => Path.Combine(Root, "src", "DevHost", "bin", "Release", "net10.0", "Megafon.DevHost.dll");
+
+    public static string HostJson => Path.Combine(Root, "host.json");
+
+    public static string Azurite => Path.Combine(Root, "node_modules", ".bin", "azurite");
+
+    /// <summary>Where result JSON goes: bench/results (kept with the README), or elsewhere for the quick variant.</summary>
+    public static string ResultsDir => Directory.CreateDirectory(ResultsOverride ?? Path.Combine(Root, "bench", "results")).FullName;
+
+    /// <summary>Process logs and traces: artifacts/bench (ignored by git).</summary>
+    public static string LogsDir => Directory.CreateDirectory(Path.Combine(ArtifactsDir, "logs")).FullName;
+
+    public static string ArtifactsDir => Directory.CreateDirectory(ArtifactsOverride ?? Path.Combine(Root, "artifacts", "bench")).FullName;
+
+    public static string? ResultsOverride { get; set; }
+
+    public static string? ArtifactsOverride { get; set; }
+
+    public static string WrkScript => Path.Combine(Root, "bench", "wrk", "webhook.lua");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MegafonFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository (MegafonFunctions.sln not found above " + AppContext.BaseDirectory + ").");
+    }
+}
+
+internal static class Ports
+{
+    public static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitListeningAsync(int port, TimeSpan timeout, ChildProcess? owner = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (owner is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{owner.Name} exited before listening on {port}; log: {owner.LogPath}\n{owner.Tail()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout}{(owner is null ? string.Empty : $"; log: {owner.LogPath}\n{owner.Tail()}")}");
+    }
+}
+
+/// <summary>A process this harness started (and alone stops), its output in a log file, its CPU and memory from /proc.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private ChildProcess(string name, Process process, StreamWriter log, string logPath)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+    }
+
+    public string Name { get; }
+
+    public string LogPath { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Repo.Root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var logPath = Path.Combine(Repo.LogsDir, $"{name}.log");
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        var child = new ChildProcess(name, process, log, logPath);
+        process.OutputDataReceived += (_, e) => child.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    public static ChildProcess StartDotnet(string name, string dll, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        Start(name, "dotnet", [dll, .. arguments], environment, workingDirectory);
+
+    private void Write(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.WriteLine(line);
+        }
+    }
+
+    public string Tail(int lines = 30)
+    {
+        lock (_log)
+        {
+            _log.Flush();
+        }
+
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>User + system CPU seconds used so far (this process only).</summary>
+    public double CpuSeconds() => Proc.CpuSeconds(_process.Id);
+
+    /// <summary>Resident set size now, in MiB.</summary>
+    public double RssMiB() => Proc.StatusKiB(_process.Id, "VmRSS:") / 1024.0;
+
+    /// <summary>Peak resident set size since start, in MiB.</summary>
+    public double PeakRssMiB() => Proc.StatusKiB(_process.Id, "VmHWM:") / 1024.0;
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private static class Proc
+    {
+        public static double CpuSeconds(int pid)
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields after the command: state is [0], utime [11], stime [12] (man 5 proc: fields 14 and 15).
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+
+        public static double StatusKiB(int pid, string key)
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    return double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return double.NaN;
+        }
+    }
+}
+
+/// <summary>Azurite from the project's node_modules, in memory, on free loopback ports.</summary>
+internal sealed class Azurite : IAsyncDisposable
+{
+    private const string DevAccount = "devstoreaccount1";
+    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private Azurite(ChildProcess process, int blobPort, int queuePort, int tablePort)
+    {
+        Process = process;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+        BlobPort = blobPort;
+    }
+
+    public ChildProcess Process { get; }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    public string ConnectionString => ConnectionStringFor(QueuePort, TablePort);
+
+    public string ConnectionStringFor(int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{DevAccount};QueueEndpoint=http://127.0.0.1:{queuePort}/{DevAccount};TableEndpoint=http://127.0.0.1:{tablePort}/{DevAccount};";
+
+    /// <summary>
+    /// Starts Azurite in memory. <paramref name="queueGcInterval"/> replaces the 60 s between its queue
+    /// sweeps (bench/azurite/queue-gc-interval.cjs); <paramref name="debugLog"/> keeps its debug log,
+    /// where each sweep reports how long it took.
+    /// </summary>
+    public static async Task<Azurite> StartAsync(string name = "azurite", TimeSpan? queueGcInterval = null, bool debugLog = false)
+    {
+        if (!File.Exists(Repo.Azurite))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {Repo.Azurite}: run 'npm ci' in {Repo.Root}.");
+        }
+
+        int blob = Ports.Free(), queue = Ports.Free(), table = Ports.Free();
+        var process = ChildProcess.Start(name, Repo.Azurite,
+        [
+            "--silent", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture),
+            .. debugLog ? ["--debug", Path.Combine(Repo.LogsDir, $"{name}-debug.log")] : Array.Empty<string>(),
+        ],
+        queueGcInterval is { } interval
+            ? new Dictionary<string, string>
+            {
+                ["NODE_OPTIONS"] = $"--require {Path.Combine(Repo.Root, "bench", "azurite", "queue-gc-interval.cjs")}",
+                ["AZURITE_QUEUE_GC_INTERVAL_MS"] = ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            }
+            : null);
+        await Ports.WaitListeningAsync(queue, TimeSpan.FromSeconds(60), process);
+        await Ports.WaitListeningAsync(table, TimeSpan.FromSeconds(60), process);
+        return new Azurite(process, blob, queue, table);
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}

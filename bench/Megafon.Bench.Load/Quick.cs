@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Megafon.Bench.Load;
+
+/// <summary>
+/// Every harness with tiny sizes, in seconds, to prove they still work (bench/quick.sh, called by
+/// scripts/test.sh). Asserts that things ran and were delivered, never how fast.
+/// </summary>
+internal static class Quick
+{
+    public static async Task<int> RunAsync()
+    {
+        // Nothing of a quick run lands in bench/results: it proves the harnesses work, its figures mean nothing.
+        Repo.ArtifactsOverride = Path.Combine(Repo.Root, "artifacts", "bench-quick");
+        Repo.ResultsOverride = Repo.ArtifactsOverride;
+        var failures = new List<string>();
+        void Check(bool ok, string what)
+        {
+            Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}");
+            if (!ok)
+            {
+                failures.Add(what);
+            }
+        }
+
+        Console.WriteLine("quick 1/3: intake vs bare Kestrel vs raw enqueue (c=2, 1 s each, .NET driver)");
+        var intake = await IntakeBench.RunAsync([2], TimeSpan.FromSeconds(1), "dotnet", "quick", warmupTime: TimeSpan.FromSeconds(0.5));
+        Check(intake == 0, "intake, bare Kestrel and raw enqueue each served requests, intake without errors");
+
+        Console.WriteLine("quick 2/3: end-to-end, INCOMING at 10/s for 2 s, instrumented");
+        var incoming = await EndToEnd.RunAsync(new EndToEndOptions(10, TimeSpan.FromSeconds(2), "incoming", Instrument: true, Label: "quick-incoming", Warmup: TimeSpan.FromSeconds(0.5)));
+        Check((int)incoming["missing"] == 0 && (int)incoming["send_errors"] == 0, "every INCOMING webhook reached the ELMA365 simulator");
+        Check(incoming.ContainsKey("storage_operations") && (double)incoming["storage_operations_per_webhook"] > 0, "the storage proxy counted operations");
+        var byType = (Dictionary<string, object>)incoming["by_type"];
+        Check(((Dictionary<string, object>)byType["INCOMING"]).ContainsKey("on_queue_beyond_hold"), "the storage proxy split latency into queue and processing");
+
+        Console.WriteLine("quick 3/3: end-to-end, 2 whole calls (staged ACCEPTED/COMPLETED/history) at 4 webhooks/s");
+        var calls = await EndToEnd.RunAsync(new EndToEndOptions(4, TimeSpan.FromSeconds(2), "calls", Instrument: false, Label: "quick-calls", Warmup: TimeSpan.FromSeconds(0.5)));
+        Check((int)calls["missing"] == 0 && (int)calls["send_errors"] == 0, "every webhook of the calls reached the ELMA365 simulator");
+        Check(((Dictionary<string, double>)calls["devhost_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
+
+        Console.WriteLine(failures.Count == 0
+            ? "quick: all load harnesses ran (no timings asserted)"
+            : $"quick: {failures.Count.ToString(CultureInfo.InvariantCulture)} check(s) failed: {string.Join("; ", failures)}");
+        return failures.Count == 0 ? 0 : 1;
+    }
+}
