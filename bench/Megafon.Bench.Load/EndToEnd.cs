@@ -205,6 +205,11 @@ internal static class EndToEnd
         }
 
         var drainedSeconds = clock.Elapsed.TotalSeconds;
+
+        // Where an undelivered webhook can still be: waiting on the queue, or poisoned with a reason.
+        var leftOnQueue = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var poison = new QueueClient(azurite.ConnectionString, QueueNames.VatsEventsPoison);
+        var poisoned = (await poison.ExistsAsync()).Value ? (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
         await stopSampling.CancelAsync();
         await sampler;
         var cpu = (DevHost: devhost.CpuSeconds() - cpu0.DevHost, Azurite: azurite.Process.CpuSeconds() - cpu0.Azurite, Harness: (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0.Harness));
@@ -300,6 +305,8 @@ internal static class EndToEnd
             ["delivered_rate_per_s"] = Math.Round(steadyRate, 1),
             ["delivered_rate_note"] = "ELMA365 messages per second while sending, after the first seconds",
             ["queue_backlog_when_sending_ended"] = backlogAfterSending,
+            ["left_on_queue_after_drain"] = leftOnQueue,
+            ["poisoned"] = poisoned,
             ["by_type"] = byType,
             ["devhost_rss_mib"] = new Dictionary<string, double>
             {
@@ -391,7 +398,7 @@ internal static class EndToEnd
 
     private static void Print(Dictionary<string, object> r)
     {
-        Console.WriteLine($"  sent {r["webhooks"]} at {r["achieved_send_rate_per_s"]}/s (max sender lag {r["sender_max_lag_ms"]} ms), errors {r["send_errors"]}, missing {r["missing"]}, backlog when sending ended {r["queue_backlog_when_sending_ended"]}");
+        Console.WriteLine($"  sent {r["webhooks"]} at {r["achieved_send_rate_per_s"]}/s (max sender lag {r["sender_max_lag_ms"]} ms), errors {r["send_errors"]}, missing {r["missing"]}, backlog when sending ended {r["queue_backlog_when_sending_ended"]}, left on the queue {r["left_on_queue_after_drain"]}, poisoned {r["poisoned"]}");
         foreach (var (type, value) in (Dictionary<string, object>)r["by_type"])
         {
             var t = (Dictionary<string, object>)value;
