@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
-using Megafon.Core.Json;
+using Megafon.Core.Configuration;
+using Megafon.Core.DependencyInjection;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Webhooks;
 
@@ -53,29 +53,27 @@ internal static class Drivers
     }
 
     /// <summary>
-    /// The raw-enqueue ceiling: the same queue message the intake writes, sent with the same client
-    /// settings (Base64 encoding, Core's retry options) straight to the queue.
+    /// The raw-enqueue ceiling: the queue message the intake writes for the same webhook, sent with
+    /// QueueClient.SendMessageAsync by the bridge's own VatsEventQueues, composed by AddMegafonBridge
+    /// (so with the same client settings), without HTTP, parsing or token check around it.
     /// </summary>
     public static async Task<LoadResult> EnqueueAsync(string connectionString, int concurrency, TimeSpan duration, TimeSpan warmup)
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        options.Retry.MaxRetries = 3;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        var queue = new QueueClient(connectionString, QueueNames.VatsEvents, options);
-        await queue.CreateIfNotExistsAsync();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageOptions.Setting] = connectionString })
+            .Build();
+        await using var services = new ServiceCollection().AddMegafonBridge(configuration).BuildServiceProvider();
+        var queues = services.GetRequiredService<VatsEventQueues>();
+        await queues.EnsureCreatedAsync(CancellationToken.None);
         var prefix = $"raw-{Environment.ProcessId}-{DateTime.UtcNow:HHmmssfff}";
         long sequence = 0;
 
         async Task<bool> SendOne()
         {
             var n = Interlocked.Increment(ref sequence);
-            // What VatsWebhookIntake does for this webhook: the fields less the token, as JSON.
+            // The message VatsWebhookIntake queues for this webhook: the fields less the token.
             WebhookBody.TryRead(WebhookBody.Format.Form, Webhooks.Incoming($"{prefix}-{n}"), out var fields, out _);
-            var message = new VatsQueueMessage(fields.WithoutSecrets(), DateTimeOffset.UtcNow);
-            var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
-            await queue.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1));
+            await queues.EnqueueAsync(new VatsQueueMessage(fields.WithoutSecrets(), DateTimeOffset.UtcNow), CancellationToken.None);
             return true;
         }
 

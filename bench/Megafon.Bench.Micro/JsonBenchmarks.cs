@@ -14,7 +14,7 @@ public class JsonBenchmarks
     private VatsQueueMessage _queueMessage = null!;
     private Elma365Message _event = null!;
     private Elma365Message _record = null!;
-    private byte[] _queueJson = [];
+    private BinaryData _queueJson = BinaryData.Empty;
 
     [GlobalSetup]
     public void Setup()
@@ -22,7 +22,7 @@ public class JsonBenchmarks
         WebhookBody.TryRead(WebhookBody.Format.Form, Samples.Bytes(Command.EventIncoming), out var incoming, out _);
         WebhookBody.TryRead(WebhookBody.Format.Form, Samples.Bytes(Command.History), out var history, out _);
         _queueMessage = new VatsQueueMessage(incoming.WithoutSecrets(), DateTimeOffset.UnixEpoch);
-        _queueJson = JsonSerializer.SerializeToUtf8Bytes(_queueMessage, BridgeJsonContext.Default.VatsQueueMessage);
+        _queueJson = VatsEventQueues.Body(_queueMessage);
         if (!VatsWebhookParser.TryParse(incoming, out var e, out _) || !VatsWebhookParser.TryParse(history, out var h, out _))
         {
             throw new InvalidOperationException("The samples do not parse.");
@@ -33,10 +33,10 @@ public class JsonBenchmarks
     }
 
     [Benchmark]
-    public byte[] QueueMessageToJson() => JsonSerializer.SerializeToUtf8Bytes(_queueMessage, BridgeJsonContext.Default.VatsQueueMessage);
+    public BinaryData QueueMessageToJson() => VatsEventQueues.Body(_queueMessage);
 
     [Benchmark]
-    public VatsQueueMessage? QueueMessageFromJson() => JsonSerializer.Deserialize(_queueJson, BridgeJsonContext.Default.VatsQueueMessage);
+    public VatsQueueMessage QueueMessageFromJson() => VatsEventQueues.Read(_queueJson);
 
     [Benchmark]
     public byte[] Elma365EventToJson() => JsonSerializer.SerializeToUtf8Bytes(_event, BridgeJsonContext.Default.Elma365Message);

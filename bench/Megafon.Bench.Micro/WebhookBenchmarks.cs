@@ -38,7 +38,7 @@ public class WebhookBenchmarks
         }
 
         var message = new VatsQueueMessage(fields.WithoutSecrets(), ReceivedAt);
-        _queued = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
+        _queued = VatsEventQueues.Body(message);
         if (ParseValidateTranslate() is null || Intake() is null)
         {
             throw new InvalidOperationException($"The {Command} sample does not pass the intake.");
@@ -76,7 +76,7 @@ public class WebhookBenchmarks
 
         return command is VatsContactQuery
             ? command
-            : JsonSerializer.SerializeToUtf8Bytes(new VatsQueueMessage(fields.WithoutSecrets(), ReceivedAt), BridgeJsonContext.Default.VatsQueueMessage);
+            : VatsEventQueues.Body(new VatsQueueMessage(fields.WithoutSecrets(), ReceivedAt));
     }
 
     [Benchmark]

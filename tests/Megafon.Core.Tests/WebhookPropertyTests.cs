@@ -48,8 +48,7 @@ public sealed class WebhookPropertyTests
         }
 
         // What intake would queue, as the processor would read it back.
-        var queued = JsonSerializer.SerializeToUtf8Bytes(new VatsQueueMessage(fields.WithoutSecrets(), DateTimeOffset.UnixEpoch), BridgeJsonContext.Default.VatsQueueMessage);
-        var read = VatsEventQueues.Read(BinaryData.FromBytes(queued));
+        var read = VatsEventQueues.Read(VatsEventQueues.Body(new VatsQueueMessage(fields.WithoutSecrets(), DateTimeOffset.UnixEpoch)));
         return !read.Fields.ContainsKey(WebhookFields.CrmToken)
             && VatsWebhookParser.TryParse(new WebhookFields(read.Fields), out var again, out _)
             && again == command;

@@ -23,11 +23,12 @@ public sealed class VatsEventQueues(QueueServiceClient queues)
     public Task EnqueueAsync(VatsQueueMessage message, CancellationToken cancellationToken) =>
         EnqueueAsync(message, visibilityDelay: null, cancellationToken);
 
-    public async Task EnqueueAsync(VatsQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken)
-    {
-        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
-        await _events.SendMessageAsync(body, visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
-    }
+    public async Task EnqueueAsync(VatsQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
+        await _events.SendMessageAsync(Body(message), visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The body a message is queued with; <see cref="Read"/> reads it back.</summary>
+    public static BinaryData Body(VatsQueueMessage message) =>
+        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
 
     public async Task PoisonAsync(PoisonedMessage message, CancellationToken cancellationToken)
     {
