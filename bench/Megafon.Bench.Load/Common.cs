@@ -26,8 +26,7 @@ internal static class Webhooks
 
     public static byte[] Encode(VatsWebhook webhook)
     {
-        var fields = new Dictionary<string, string>(webhook.Fields) { ["crm_token"] = Keys.CrmToken };
-        using var content = new FormUrlEncodedContent(fields);
+        using var content = VatsWebhookSender.Content(webhook, Keys.CrmToken);
         return content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
     }
 
@@ -58,15 +57,6 @@ internal sealed class Latencies
         lock (_ms)
         {
             _ms.Add(ms);
-            _sorted = null;
-        }
-    }
-
-    public void AddRange(IEnumerable<double> ms)
-    {
-        lock (_ms)
-        {
-            _ms.AddRange(ms);
             _sorted = null;
         }
     }

@@ -5,8 +5,11 @@ public sealed class VatsWebhookSender(HttpClient http, Uri webhookUrl, string cr
 {
     public async Task<HttpResponseMessage> SendAsync(VatsWebhook webhook, CancellationToken cancellationToken = default)
     {
-        var fields = new Dictionary<string, string>(webhook.Fields) { ["crm_token"] = crmToken };
-        using var content = new FormUrlEncodedContent(fields);
+        using var content = Content(webhook, crmToken);
         return await http.PostAsync(webhookUrl, content, cancellationToken);
     }
+
+    /// <summary>The body the PBX posts for <paramref name="webhook"/>: its fields and crm_token, form-encoded.</summary>
+    public static FormUrlEncodedContent Content(VatsWebhook webhook, string crmToken) =>
+        new(new Dictionary<string, string>(webhook.Fields) { ["crm_token"] = crmToken });
 }
