@@ -1,4 +1,5 @@
 using System.Globalization;
+using Megafon.Testing;
 
 namespace Megafon.Bench.Load;
 
@@ -13,7 +14,7 @@ internal static class DevHost
             throw new InvalidOperationException($"{Repo.DevHostDll} is missing: build with 'dotnet build bench/Megafon.Bench.Load -c Release' (it builds the DevHost too).");
         }
 
-        var port = Ports.Free();
+        var port = FreePorts.Next();
         var environment = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = storageConnection,

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using Megafon.Testing;
 
 namespace Megafon.Bench.Load;
 
 /// <summary>Where things are in the repository.</summary>
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryFolder.Root;
 
     public static string DevHostDll => Path.Combine(Root, "src", "DevHost", "bin", "Release", "net10.0", "Megafon.DevHost.dll");
 
@@ -29,53 +29,21 @@ internal static class Repo
     public static string? ArtifactsOverride { get; set; }
 
     public static string WrkScript => Path.Combine(Root, "bench", "wrk", "webhook.lua");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MegafonFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the repository (MegafonFunctions.sln not found above " + AppContext.BaseDirectory + ").");
-    }
 }
 
 internal static class Ports
 {
-    public static int Free()
+    /// <summary>Waits for <paramref name="owner"/> to listen on <paramref name="port"/>; on failure shows the end of its log.</summary>
+    public static async Task WaitListeningAsync(int port, TimeSpan timeout, ChildProcess owner)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static async Task WaitListeningAsync(int port, TimeSpan timeout, ChildProcess? owner = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (owner is { HasExited: true })
-            {
-                throw new InvalidOperationException($"{owner.Name} exited before listening on {port}; log: {owner.LogPath}\n{owner.Tail()}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+            await FreePorts.WaitUntilListeningAsync(port, timeout, () => !owner.HasExited);
         }
-
-        throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout}{(owner is null ? string.Empty : $"; log: {owner.LogPath}\n{owner.Tail()}")}");
+        catch (Exception e) when (e is InvalidOperationException or SocketException)
+        {
+            throw new InvalidOperationException($"{owner.Name} does not listen on 127.0.0.1:{port}: {e.Message}; log: {owner.LogPath}\n{owner.Tail()}", e);
+        }
     }
 }
 
@@ -271,7 +239,7 @@ internal sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed at {Repo.Azurite}: run 'npm ci' in {Repo.Root}.");
         }
 
-        int blob = Ports.Free(), queue = Ports.Free(), table = Ports.Free();
+        int blob = FreePorts.Next(), queue = FreePorts.Next(), table = FreePorts.Next();
         var process = ChildProcess.Start(name, Repo.Azurite,
         [
             "--silent", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Storage.Queues;
 using Megafon.Core.Queueing;
+using Megafon.Testing;
 
 namespace Megafon.Bench.Load;
 
@@ -26,7 +27,7 @@ internal static class IntakeBench
         var loadBefore = Report.LoadAverage();
         Console.WriteLine($"intake [{label}]: concurrencies {string.Join(",", concurrencies)}, {duration.TotalSeconds} s each, {repeat} round(s), driver {driver}, DevHost settings [{string.Join(", ", settings.Select(kv => $"{kv.Key}={kv.Value}"))}]; load {loadBefore}");
 
-        var barePort = Ports.Free();
+        var barePort = FreePorts.Next();
         await using var bare = ChildProcess.StartDotnet($"bare-{label}", typeof(IntakeBench).Assembly.Location, ["bare", "--port", barePort.ToString(CultureInfo.InvariantCulture)]);
         await Ports.WaitListeningAsync(barePort, TimeSpan.FromSeconds(30), bare);
         var bareUrl = new Uri($"http://127.0.0.1:{barePort}/api/vats/webhook");
