@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Json;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Webhooks;

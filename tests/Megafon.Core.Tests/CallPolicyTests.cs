@@ -1,5 +1,5 @@
 using Megafon.Core.Calls;
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Vats.Webhooks;
 
 namespace Megafon.Core.Tests;

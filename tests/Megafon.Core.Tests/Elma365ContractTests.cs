@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Json;
 using Megafon.Core.Vats.Webhooks;
 

@@ -1,7 +1,7 @@
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Vats.Webhooks;
-using static Megafon.Core.Elma365.Elma365CallDisposition;
-using static Megafon.Core.Elma365.Elma365WebhookEvent;
+using static Megafon.Core.Elma365.Module.Elma365CallDisposition;
+using static Megafon.Core.Elma365.Module.Elma365WebhookEvent;
 
 namespace Megafon.Core.Tests;
 

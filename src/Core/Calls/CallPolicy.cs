@@ -1,4 +1,4 @@
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Vats.Webhooks;
 
 namespace Megafon.Core.Calls;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Queueing;
 
 namespace Megafon.Core.Json;

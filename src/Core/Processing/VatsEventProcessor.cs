@@ -2,7 +2,7 @@ using System.Text.Json;
 using Megafon.Core.Calls;
 using Megafon.Core.Configuration;
 using Megafon.Core.Diagnostics;
-using Megafon.Core.Elma365;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Webhooks;
 using Microsoft.Extensions.Logging;
@@ -20,7 +20,7 @@ namespace Megafon.Core.Processing;
 public sealed partial class VatsEventProcessor(
     CallStore calls,
     VatsEventQueues queue,
-    Elma365Client elma365,
+    Elma365ModuleClient elma365,
     RecordingLinkPolicy links,
     BridgeMetrics metrics,
     IOptions<ProcessingOptions> options,

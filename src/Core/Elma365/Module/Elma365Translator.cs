@@ -1,6 +1,6 @@
 using Megafon.Core.Vats.Webhooks;
 
-namespace Megafon.Core.Elma365;
+namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
 /// Maps PBX webhooks onto ELMA365's telephony messages. ELMA365 addresses the popup by the

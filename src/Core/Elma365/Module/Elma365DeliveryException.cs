@@ -1,4 +1,4 @@
-namespace Megafon.Core.Elma365;
+namespace Megafon.Core.Elma365.Module;
 
 /// <summary>ELMA365 did not take a message. <see cref="IsTransient"/> tells whether trying later can help.</summary>
 public sealed class Elma365DeliveryException : Exception

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Megafon.Core.Elma365;
+namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
 /// What the processor pushes to the ELMA365 module webhook. The JSON names are a contract with

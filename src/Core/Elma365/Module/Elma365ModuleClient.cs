@@ -5,14 +5,14 @@ using Megafon.Core.Configuration;
 using Megafon.Core.Json;
 using Microsoft.Extensions.Options;
 
-namespace Megafon.Core.Elma365;
+namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
 /// Pushes messages to the ELMA365 module webhook. The HttpClient it gets from DI already retries
 /// short blips (see <see cref="DependencyInjection.BridgeServiceCollectionExtensions"/>); what
 /// still fails surfaces as <see cref="Elma365DeliveryException"/> for the queue to retry later.
 /// </summary>
-public sealed class Elma365Client(HttpClient http, IOptions<Elma365Options> options, TimeProvider time)
+public sealed class Elma365ModuleClient(HttpClient http, IOptions<Elma365Options> options, TimeProvider time)
 {
     private readonly Elma365Options _options = options.Value;
 

@@ -1,4 +1,4 @@
-namespace Megafon.Core.Elma365;
+namespace Megafon.Core.Elma365.Module;
 
 // Names match ELMA365's telephony enums (VoipWebhookEvent, VoipCallDirection,
 // VoipCallDisposition) so the companion module maps them by name.
