@@ -89,7 +89,11 @@ public sealed class Elma365Simulator : LoopbackServer
     }
 
     public static string Describe(JsonObject m) =>
-        $"{m["kind"]}:{m["callId"]}:{m["event"] ?? m["disposition"]}:{m["dstPhone"]}";
+        $"{m["kind"]}:{m["callId"]}:{m["event"] ?? m["disposition"]}:{MemberOf(m)}";
+
+    /// <summary>The PBX member of a message: the caller of an outbound call, the callee of any other.</summary>
+    public static string? MemberOf(JsonObject m) =>
+        (m["direction"]?.GetValue<string>() == "Out" ? m["srcPhone"] : m["dstPhone"])?.GetValue<string>();
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {

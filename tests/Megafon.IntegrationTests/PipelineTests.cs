@@ -13,10 +13,11 @@ public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFi
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    // Names the member whichever side of the call it is on (Elma365DirectionTests checks the sides).
     private static List<string> Summary(IEnumerable<JsonObject> messages, string callId) =>
         [.. messages.Where(m => m["callId"]!.GetValue<string>() == callId).Select(m => m["kind"]!.GetValue<string>() == "event"
-            ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}"
-            : $"record/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}/{m["duration"]}")];
+            ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}"
+            : $"record/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}/{m["duration"]}")];
 
     /// <summary>No card of the call may open after a card of it closed, and the record comes last.</summary>
     private static void AssertInCallOrder(IEnumerable<JsonObject> messages, string callId)
