@@ -64,6 +64,10 @@ wait_for_port 10001 Azurite "$state/azurite.log"
 wait_for_port 10002 Azurite "$state/azurite.log"
 export AzureWebJobsStorage=${AzureWebJobsStorage:-UseDevelopmentStorage=true}
 
+# One local key plays both the host key the module calls with and Elma365__ModuleKey, as in Azure.
+export DevHost__FunctionKey=${DevHost__FunctionKey:-local-function-key}
+export Elma365__ModuleKey=${Elma365__ModuleKey:-$DevHost__FunctionKey}
+
 simulators=false
 if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
   simulators=true
@@ -72,13 +76,12 @@ if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
   export Elma365__WebhookUrl="http://127.0.0.1:$elma_port/elma365/webhook"
   echo "No real PBX/ELMA365 configured: starting the simulators on ports $vats_port and $elma_port..."
   dotnet "$simulators_dll" serve --vats-port "$vats_port" --elma-port "$elma_port" \
-    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" > "$state/simulators.log" 2>&1 &
+    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" --elma-bridge-key "$Elma365__ModuleKey" > "$state/simulators.log" 2>&1 &
   pids+=($!)
   wait_for_port "$vats_port" "PBX simulator" "$state/simulators.log"
   wait_for_port "$elma_port" "ELMA365 simulator" "$state/simulators.log"
 fi
 
-export DevHost__FunctionKey=${DevHost__FunctionKey:-local-function-key}
 export DevHost__MasterKey=${DevHost__MasterKey:-local-master-key}
 if command -v func >/dev/null 2>&1; then
   echo "Starting the Functions host (func start) on port $bridge_port..."

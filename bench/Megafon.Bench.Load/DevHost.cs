@@ -23,6 +23,7 @@ internal static class DevHost
             ["Vats__CrmToken"] = Keys.CrmToken,
             ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
             ["Elma365__Token"] = Keys.Elma365Token,
+            ["Elma365__ModuleKey"] = Keys.FunctionKey,
             ["DevHost__FunctionKey"] = Keys.FunctionKey,
             ["DevHost__MasterKey"] = Keys.MasterKey,
             ["DevHost__RunQueueTriggers"] = runQueueTriggers ? "true" : "false",

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Megafon.Core.Configuration;
 
-/// <summary>The ELMA365 side: the module webhook the processor pushes calls to.</summary>
+/// <summary>The ELMA365 side: the module webhook the processor pushes calls to, and the keys of each push.</summary>
 public sealed class Elma365Options
 {
     public const string Section = "Elma365";
@@ -13,6 +13,15 @@ public sealed class Elma365Options
 
     [Required(ErrorMessage = "Elma365__Token is required: the key shown next to the webhook address on the ELMA365 module page.")]
     public string Token { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Sent with every push (header X-Bridge-Key); the module accepts only pushes carrying it. The
+    /// same value as the Function App host key the module calls the bridge with («Ключ функции»).
+    /// </summary>
+    [Required(ErrorMessage = "Elma365__ModuleKey is required: the value of the Function App host key 'elma365', which the ELMA365 module holds as «Ключ функции» (functionKey).")]
+    [MinLength(16, ErrorMessage = "Elma365__ModuleKey must be at least 16 characters: it is the only thing that tells the ELMA365 module a push comes from the bridge.")]
+    [RegularExpression(@"^[\x21-\x7E]*$", ErrorMessage = "Elma365__ModuleKey may hold only visible ASCII characters (no spaces): it travels in an HTTP header.")]
+    public string ModuleKey { get; set; } = string.Empty;
 
     /// <summary>How long one push may take before it counts as ELMA365 being down.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Elma365__Timeout must be between 00:00:01 and 00:02:00.")]

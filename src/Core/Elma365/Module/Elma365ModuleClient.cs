@@ -1,15 +1,12 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Megafon.Core.Configuration;
-using Megafon.Core.Json;
 using Microsoft.Extensions.Options;
 
 namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
 /// Pushes messages to the ELMA365 module webhook. The HttpClient it gets from DI already retries
-/// short blips (see <see cref="DependencyInjection.BridgeServiceCollectionExtensions"/>); what
+/// short blips (see <see cref="DependencyInjection.Elma365ModuleServiceCollectionExtensions"/>); what
 /// still fails surfaces as <see cref="Elma365DeliveryException"/> for the queue to retry later.
 /// </summary>
 public sealed class Elma365ModuleClient(HttpClient http, IOptions<Elma365Options> options, TimeProvider time)
@@ -18,11 +15,7 @@ public sealed class Elma365ModuleClient(HttpClient http, IOptions<Elma365Options
 
     public async Task PushAsync(Elma365Message message, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl)
-        {
-            Content = JsonContent.Create(message, BridgeJsonContext.Default.Elma365Message),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.Token);
+        using var request = Elma365Push.Create(message, new Uri(_options.WebhookUrl), _options);
 
         HttpResponseMessage response;
         try
