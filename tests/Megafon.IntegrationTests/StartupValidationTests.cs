@@ -44,6 +44,7 @@ public sealed class StartupValidationTests
         { "Elma365:ModuleKey", null, "Elma365__ModuleKey" },
         { "Elma365:ModuleKey", "short-key", "Elma365__ModuleKey" },
         { "Elma365:ModuleKey", "a key with spaces 0123", "Elma365__ModuleKey" },
+        { "Elma365:AddressChangeGrace", "02:00:00", "Elma365__AddressChangeGrace" },
         { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
         { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
         { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },

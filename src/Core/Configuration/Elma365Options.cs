@@ -7,6 +7,7 @@ public sealed class Elma365Options
 {
     public const string Section = "Elma365";
 
+    /// <summary>Where pushes go until the module registers its own address (PUT /api/elma365/webhook).</summary>
     [Required(ErrorMessage = "Elma365__WebhookUrl is required: the webhook address shown on the ELMA365 module page.")]
     [AbsoluteHttpUri(ErrorMessage = "Elma365__WebhookUrl must be an absolute http(s) address.")]
     public string WebhookUrl { get; set; } = string.Empty;
@@ -26,4 +27,12 @@ public sealed class Elma365Options
     /// <summary>How long one push may take before it counts as ELMA365 being down.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Elma365__Timeout must be between 00:00:01 and 00:02:00.")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after a webhook arrived a 401, 403 or 404 from ELMA365 is taken for the module's
+    /// address changing (its token refreshed) rather than a refusal: the push waits on the retry
+    /// schedule for the module to register its new address instead of going to poison.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Elma365__AddressChangeGrace must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan AddressChangeGrace { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -186,7 +186,7 @@ public sealed partial class VatsEventProcessor(
 
         try
         {
-            await elma365.PushAsync(d.Message, cancellationToken).ConfigureAwait(false);
+            await elma365.PushAsync(d.Message, message.ReceivedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!WillRetry(e, message))
         {
