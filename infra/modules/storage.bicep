@@ -1,5 +1,5 @@
 // The storage account behind everything the app keeps: the Functions host's own blobs and leases,
-// the "vats-events" queue (and its poison queue), the "calls" table, and the Flex Consumption
+// the "vats-events" queue (and its poison queue), the "calls" and "settings" tables, and the Flex Consumption
 // deployment package container. Shared keys are disabled: every caller uses Entra ID, so no key or
 // key-bearing connection string exists anywhere in the app's configuration.
 
@@ -83,6 +83,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     resource callsTable 'tables' = {
       name: 'calls'
     }
+
+    // Name fixed by the app: Megafon.Core.Elma365.Module.Elma365WebhookAddresses.TableName. Holds
+    // the webhook address the ELMA365 module registered.
+    resource settingsTable 'tables' = {
+      name: 'settings'
+    }
   }
 }
 
@@ -91,7 +97,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
 //   Consumption reads (and azd writes) the deployment package through the same identity.
 // - Queue Data Contributor: the queue trigger (peek, dequeue, delete, move to poison) and the
 //   webhook function's enqueue.
-// - Table Data Contributor: the per-call state in the "calls" table.
+// - Table Data Contributor: the per-call state in the "calls" table, the module's webhook
+//   address in "settings".
 var storageRoles = [
   types.roles.storageBlobDataOwner
   types.roles.storageQueueDataContributor
