@@ -32,7 +32,7 @@ public sealed partial class Elma365WebhookAddresses(
     /// <summary>The address to push to now, from the cache while it is fresh.</summary>
     public async ValueTask<Elma365WebhookAddress> CurrentAsync(CancellationToken cancellationToken)
     {
-        var last = _last;
+        var last = Volatile.Read(ref _last);
         return last is not null && time.GetElapsedTime(last.ReadAt) < CacheFor
             ? last.Address
             : await RefreshAsync(cancellationToken).ConfigureAwait(false);
