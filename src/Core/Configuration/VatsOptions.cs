@@ -14,11 +14,13 @@ public sealed class VatsOptions
 
     /// <summary>The PBX key, sent as <c>token</c> on every CRM → PBX command.</summary>
     [Required(ErrorMessage = "Vats__ApiKey is required: the key the PBX shows in its 'Интеграция с CRM' card.")]
+    [SecretSetting("Vats__ApiKey")]
     public string ApiKey { get; set; } = string.Empty;
 
     /// <summary>The CRM key the PBX sends as <c>crm_token</c> with every webhook.</summary>
     [Required(ErrorMessage = "Vats__CrmToken is required: the CRM key pasted into the PBX's 'Интеграция с CRM' card.")]
     [MinLength(16, ErrorMessage = "Vats__CrmToken must be at least 16 characters: it is the only thing that authenticates the PBX.")]
+    [SecretSetting("Vats__CrmToken")]
     public string CrmToken { get; set; } = string.Empty;
 
     /// <summary>The largest webhook body accepted; PBX webhooks are a few hundred bytes.</summary>
