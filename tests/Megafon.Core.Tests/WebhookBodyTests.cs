@@ -125,4 +125,14 @@ public sealed class WebhookBodyTests
         Assert.True(WebhookBody.TryRead(format, Encoding.UTF8.GetBytes(body[..body.LastIndexOf(format == WebhookBody.Format.Form ? '&' : ',')] + (format == WebhookBody.Format.Json ? "}" : string.Empty)), out var fields, out _));
         Assert.Equal(WebhookBody.MaxFields, fields.Count);
     }
+
+    [Fact]
+    public void Values_keep_their_control_characters_for_validation_to_see_and_lose_only_the_blanks_of_a_stray_plus()
+    {
+        var fields = WebhookFixtures.Form("callid=c1%0A&phone=+79101234567&user=%09andy");
+
+        Assert.Equal("c1\n", fields.Optional("callid"));
+        Assert.Equal("79101234567", fields.Optional("phone"));
+        Assert.Equal("\tandy", fields.Optional("user"));
+    }
 }
