@@ -105,6 +105,11 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
         // Phones are digits with an optional '+'.
         { "cmd=event&type=INCOMING&callid=bad-13&phone=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "phone" },
         { "cmd=history&type=in&status=Success&callid=bad-14&start=20260405T120000Z&duration=1&phone=7910%EF%BF%BD", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "phone" },
+
+        // The crm_token is compared exactly, blanks included.
+        { "cmd=event&type=INCOMING&callid=bad-15&phone=79101234567", "application/x-www-form-urlencoded", BridgeFixture.CrmToken + " ", HttpStatusCode.Unauthorized, "invalid_token", null },
+        { "cmd=event&type=INCOMING&callid=bad-16&phone=79101234567", "application/x-www-form-urlencoded", BridgeFixture.CrmToken + "\n", HttpStatusCode.Unauthorized, "invalid_token", null },
+        { "cmd=event&type=INCOMING&callid=bad-17&phone=79101234567", "application/x-www-form-urlencoded", " " + BridgeFixture.CrmToken, HttpStatusCode.Unauthorized, "invalid_token", null },
     };
 
     [Theory]

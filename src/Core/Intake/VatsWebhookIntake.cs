@@ -45,7 +45,8 @@ public sealed partial class VatsWebhookIntake(
             return Reject(400, bodyError!.Code, bodyError.Message);
         }
 
-        if (!tokens.IsValid(fields.Optional(WebhookFields.CrmToken)))
+        // Exactly as sent: a key with a trailing blank or line break is another key.
+        if (!tokens.IsValid(fields.Exact(WebhookFields.CrmToken)))
         {
             return Reject(401, "invalid_token", "The crm_token does not match the CRM key configured for this bridge.");
         }

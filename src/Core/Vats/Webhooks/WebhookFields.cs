@@ -36,6 +36,9 @@ public sealed class WebhookFields : ReadOnlyDictionary<string, string>
     public string? Optional(string name) =>
         TryGetValue(name, out var value) && value.Trim(' ') is { Length: > 0 } trimmed ? trimmed : null;
 
+    /// <summary>The value exactly as sent, or null: a credential is compared as it came, blanks and all.</summary>
+    public string? Exact(string name) => TryGetValue(name, out var value) ? value : null;
+
     /// <summary>The same fields less the PBX's credential, fit to be stored or queued.</summary>
     public Dictionary<string, string> WithoutSecrets()
     {
