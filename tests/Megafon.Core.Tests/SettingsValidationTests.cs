@@ -48,4 +48,22 @@ public sealed class SettingsValidationTests
         Assert.Contains(setting, error, StringComparison.Ordinal);
         Assert.Contains("Key Vault", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1024, true)]
+    [InlineData(16 * 1024, true)]
+    [InlineData(40 * 1024, true)]
+    [InlineData(48 * 1024, false)]
+    [InlineData(64 * 1024, false)]
+    [InlineData(1024 * 1024, false)]
+    public void The_largest_webhook_is_capped_to_what_fits_a_queue_message(int maxWebhookBytes, bool valid)
+    {
+        var options = Vats();
+        options.MaxWebhookBytes = maxWebhookBytes;
+
+        var errors = Errors(options);
+
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Contains("Vats__MaxWebhookBytes", e, StringComparison.Ordinal));
+    }
 }

@@ -201,6 +201,40 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
         Assert.Equal("{}", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("Ж")]
+    [InlineData("<")]
+    public async Task A_sixteen_kilobyte_webhook_of_cyrillic_or_markup_is_queued_not_refused_by_the_queue(string filler)
+    {
+        var head = $"cmd=event&type=INCOMING&callid=big-{(int)filler[0]}&phone=79101234567&crm_token={BridgeFixture.CrmToken}&groupRealName=";
+        var padding = string.Concat(Enumerable.Repeat(filler, (16 * 1024 - head.Length) / Encoding.UTF8.GetByteCount(filler)));
+
+        using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var queued = Assert.Single((await bridge.Events.ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(padding, VatsEventQueues.Read(queued.Body).Fields["groupRealName"]);
+    }
+
+    [Theory]
+    [InlineData("\u0001")]
+    [InlineData("😀")]
+    public async Task A_webhook_that_cannot_fit_a_queue_message_is_413_with_a_reason_and_never_queued(string filler)
+    {
+        // Within the body limit, but characters JSON must escape (control characters, emoji as
+        // surrogate pairs) grow three- to sixfold in an extra field nobody reads.
+        var head = $"cmd=event&type=INCOMING&callid=big-escaped&phone=79101234567&crm_token={BridgeFixture.CrmToken}&note=";
+        var padding = string.Concat(Enumerable.Repeat(filler, (16 * 1024 - head.Length) / Encoding.UTF8.GetByteCount(filler)));
+
+        using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var reason = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("message_too_large", reason["error"]!.GetValue<string>());
+        Assert.Contains("queue", reason["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, await BridgeFixture.QueuedCountAsync(bridge.Events));
+    }
+
     [Fact]
     public async Task Other_http_methods_are_not_served()
     {

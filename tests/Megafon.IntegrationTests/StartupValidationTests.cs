@@ -40,6 +40,7 @@ public sealed class StartupValidationTests
         { "Vats:CrmToken", null, "Vats__CrmToken" },
         { "Vats:CrmToken", "short", "Vats__CrmToken" },
         { "Vats:MaxWebhookBytes", "10", "Vats__MaxWebhookBytes" },
+        { "Vats:MaxWebhookBytes", "65536", "Vats__MaxWebhookBytes" },
         { "Vats:ApiKey", UnresolvedKeyVaultReference, "Vats__ApiKey" },
         { "Vats:CrmToken", UnresolvedKeyVaultReference, "Vats__CrmToken" },
         { "Elma365:Token", UnresolvedKeyVaultReference, "Elma365__Token" },
