@@ -71,7 +71,8 @@ public static class WebhookBody
             {
                 if (++count > MaxFields)
                 {
-                    throw new InvalidDataException($"A webhook has at most {MaxFields} fields.");
+                    // FormReader's own words, so this reads exactly as ReadForm would (bench/ checks it).
+                    throw new InvalidDataException($"Form value count limit {MaxFields} exceeded.");
                 }
 
                 pairs.TryAdd(pair.Key, pair.Value);
