@@ -207,7 +207,7 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
     public async Task A_sixteen_kilobyte_webhook_of_cyrillic_or_markup_is_queued_not_refused_by_the_queue(string filler)
     {
         var head = $"cmd=event&type=INCOMING&callid=big-{(int)filler[0]}&phone=79101234567&crm_token={BridgeFixture.CrmToken}&groupRealName=";
-        var padding = string.Concat(Enumerable.Repeat(filler, (16 * 1024 - head.Length) / Encoding.UTF8.GetByteCount(filler)));
+        var padding = PaddingToSixteenKilobytes(head, filler);
 
         using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
 
@@ -224,7 +224,7 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
         // Within the body limit, but characters JSON must escape (control characters, emoji as
         // surrogate pairs) grow three- to sixfold in an extra field nobody reads.
         var head = $"cmd=event&type=INCOMING&callid=big-escaped&phone=79101234567&crm_token={BridgeFixture.CrmToken}&note=";
-        var padding = string.Concat(Enumerable.Repeat(filler, (16 * 1024 - head.Length) / Encoding.UTF8.GetByteCount(filler)));
+        var padding = PaddingToSixteenKilobytes(head, filler);
 
         using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
 
@@ -242,6 +242,10 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
+
+    /// <summary>As many <paramref name="filler"/> as make <paramref name="head"/> a 16 KiB body, the default limit.</summary>
+    private static string PaddingToSixteenKilobytes(string head, string filler) =>
+        string.Concat(Enumerable.Repeat(filler, (16 * 1024 - Encoding.UTF8.GetByteCount(head)) / Encoding.UTF8.GetByteCount(filler)));
 
     private async Task<HttpResponseMessage> PostAsync(string body, string contentType)
     {
