@@ -24,7 +24,7 @@ public static class QueueMessageSize
     /// <summary>The most JSON an accepted webhook is queued as, so that it can still be poisoned with its reason.</summary>
     public const int MaxWebhookJsonBytes = MaxJsonBytes - PoisonEnvelope;
 
-    /// <summary>The queue message's own members, and the JSON punctuation of up to the 100 fields a webhook may have.</summary>
+    /// <summary>The queue message's own members, and the JSON punctuation of up to <see cref="Vats.Webhooks.WebhookBody.MaxFields"/> fields.</summary>
     public const int MessageEnvelope = 1024;
 
     /// <summary>The largest <c>Vats__MaxWebhookBytes</c>: a body that size of text JSON need not escape always fits.</summary>
