@@ -12,6 +12,7 @@ public sealed class Elma365Options
     public string WebhookUrl { get; set; } = string.Empty;
 
     [Required(ErrorMessage = "Elma365__Token is required: the key shown next to the webhook address on the ELMA365 module page.")]
+    [SecretSetting("Elma365__Token")]
     public string Token { get; set; } = string.Empty;
 
     /// <summary>How long one push may take before it counts as ELMA365 being down.</summary>

@@ -16,7 +16,11 @@ public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceU
         var section = configuration.GetSection(Setting);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageOptions(section.Value, null, null, null);
+            // A connection string with an account key is a secret, and may be a Key Vault reference.
+            return SecretSettingAttribute.IsUnresolvedReference(section.Value)
+                ? throw new Microsoft.Extensions.Options.OptionsValidationException(
+                    Setting, typeof(StorageOptions), [new SecretSettingAttribute(Setting).FormatErrorMessage(Setting)])
+                : new StorageOptions(section.Value, null, null, null);
         }
 
         var queue = ParseUri(section["queueServiceUri"], $"{Setting}__queueServiceUri");
