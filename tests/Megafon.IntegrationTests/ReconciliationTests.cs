@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Megafon.IntegrationTests.Infrastructure;
 using Megafon.Simulators;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Megafon.IntegrationTests;
 
@@ -264,6 +266,27 @@ public sealed class ReconciliationTests(ReconcileFixture bridge) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, nextStatus);
         Assert.Equal(4, Int(next, "delivered"));
         await bridge.Elma365.WaitForAsync(_ => Enumerable.Range(0, 4).All(n => bridge.Records($"{prefix}-{n}").Count == 1), Patience);
+    }
+
+    [Fact]
+    public async Task A_failed_run_leaves_a_log_line_naming_the_reason_and_counts_in_the_runs_metric()
+    {
+        // The metric and the log are only visible in process: the one test here that looks inside.
+        var meters = bridge.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var runs = new MetricCollector<long>(meters, Megafon.Core.Diagnostics.BridgeMetrics.MeterName, "bridge.reconcile.runs");
+        var logged = bridge.Logs.GetSnapshot().Count;
+        bridge.Vats.Failure = VatsFailure.NotJson;
+
+        var (status, _) = await bridge.ReconcileAsync();
+        bridge.Vats.Failure = VatsFailure.None;
+        var (okStatus, _) = await bridge.ReconcileAsync();
+
+        Assert.Equal((HttpStatusCode.BadGateway, HttpStatusCode.OK), (status, okStatus));
+        var measurements = runs.GetMeasurementSnapshot();
+        Assert.Contains(measurements, m => (string?)m.Tags["outcome"] == "failed" && (string?)m.Tags["reason"] == "pbx_unavailable");
+        Assert.Contains(measurements, m => (string?)m.Tags["outcome"] == "completed");
+        var line = Assert.Single(bridge.Logs.GetSnapshot().Skip(logged), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && (r.Message ?? string.Empty).Contains("failed (pbx_unavailable)", StringComparison.Ordinal));
+        Assert.Contains("The next run reads the window again", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
