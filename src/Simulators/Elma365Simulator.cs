@@ -18,6 +18,7 @@ public sealed class Elma365Simulator : LoopbackServer
     private readonly Random _random;
     private long _failed;
     private long _refused;
+    private long _requests;
 
     private Elma365Simulator(string token, int seed)
     {
@@ -52,6 +53,9 @@ public sealed class Elma365Simulator : LoopbackServer
     public int? ForcedStatus { get; set; }
 
     public long FailedCount => Interlocked.Read(ref _failed);
+
+    /// <summary>Every request that reached the webhook, whatever it was answered.</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
 
     public long RefusedCount => Interlocked.Read(ref _refused);
 
@@ -93,6 +97,7 @@ public sealed class Elma365Simulator : LoopbackServer
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
