@@ -69,9 +69,12 @@ public static class Equivalence
             yield return Encoding.UTF8.GetBytes(text);
         }
 
-        // At and past FormReader's value-count and name-length limits.
+        // At and past the value-count limit (a webhook's field limit) and FormReader's name-length limit.
         yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, 1100).Select(i => $"k{i}=v")));
-        yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, 1024).Select(_ => "=")));
+        yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, WebhookBody.MaxFields).Select(i => $"k{i}=v")));
+        yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, WebhookBody.MaxFields + 1).Select(i => $"k{i}=v")));
+        yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, WebhookBody.MaxFields).Select(_ => "=")));
+        yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, WebhookBody.MaxFields + 1).Select(_ => "=")));
         yield return Encoding.ASCII.GetBytes(string.Join('&', Enumerable.Range(0, 1025).Select(_ => "=")));
         yield return Encoding.ASCII.GetBytes(new string('k', 2048) + "=v");
         yield return Encoding.ASCII.GetBytes(new string('k', 2049) + "=v");

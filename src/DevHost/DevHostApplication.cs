@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Megafon.Core.DependencyInjection;
+using Megafon.Core.Reconciliation;
 using Megafon.Functions.Http;
 using Microsoft.Extensions.Options;
 
@@ -36,8 +37,23 @@ public static class DevHostApplication
                 provider.GetRequiredService<ILogger<QueueTriggerListener>>()));
         }
 
+        foreach (var function in catalog.Timer.Where(f => !IsDisabled(builder.Configuration, f.Name)))
+        {
+            builder.Services.AddSingleton<IHostedService>(provider => new TimerTriggerListener(
+                function,
+                TimerTriggerListener.Schedule(function, provider.GetRequiredService<TimerScheduleResolver>(), out var expression),
+                expression,
+                provider,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<TimerTriggerListener>>()));
+        }
+
         var app = builder.Build();
         app.MapFunctions(catalog);
         return app;
     }
+
+    // The Functions host's own switch for one function (AzureWebJobs.<name>.Disabled), honoured for timers.
+    private static bool IsDisabled(IConfiguration configuration, string function) =>
+        configuration.GetValue($"AzureWebJobs.{function}.Disabled", false) || configuration.GetValue($"AzureWebJobs:{function}:Disabled", false);
 }

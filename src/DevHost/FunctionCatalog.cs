@@ -16,9 +16,10 @@ public sealed class FunctionCatalog
 
         Http = [.. functions.Select(HttpFunction.TryCreate).OfType<HttpFunction>()];
         Queue = [.. functions.Select(QueueFunction.TryCreate).OfType<QueueFunction>()];
-        if (Http.Count + Queue.Count != functions.Count)
+        Timer = [.. functions.Select(TimerFunction.TryCreate).OfType<TimerFunction>()];
+        if (Http.Count + Queue.Count + Timer.Count != functions.Count)
         {
-            var unsupported = functions.Where(m => Http.All(h => h.Method != m) && Queue.All(q => q.Method != m)).Select(m => m.Name);
+            var unsupported = functions.Where(m => Http.All(h => h.Method != m) && Queue.All(q => q.Method != m) && Timer.All(t => t.Method != m)).Select(m => m.Name);
             throw new NotSupportedException($"The DevHost cannot serve these functions' triggers: {string.Join(", ", unsupported)}.");
         }
     }
@@ -26,6 +27,8 @@ public sealed class FunctionCatalog
     public IReadOnlyList<HttpFunction> Http { get; }
 
     public IReadOnlyList<QueueFunction> Queue { get; }
+
+    public IReadOnlyList<TimerFunction> Timer { get; }
 }
 
 public sealed record HttpFunction(string Name, MethodInfo Method, HttpTriggerAttribute Trigger, ParameterInfo TriggerParameter)
@@ -45,5 +48,13 @@ public sealed record QueueFunction(string Name, MethodInfo Method, QueueTriggerA
     public static QueueFunction? TryCreate(MethodInfo method) =>
         method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<QueueTriggerAttribute>() is not null) is { } parameter
             ? new QueueFunction(method.GetCustomAttribute<FunctionAttribute>()!.Name, method, parameter.GetCustomAttribute<QueueTriggerAttribute>()!, parameter)
+            : null;
+}
+
+public sealed record TimerFunction(string Name, MethodInfo Method, TimerTriggerAttribute Trigger, ParameterInfo TriggerParameter)
+{
+    public static TimerFunction? TryCreate(MethodInfo method) =>
+        method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<TimerTriggerAttribute>() is not null) is { } parameter
+            ? new TimerFunction(method.GetCustomAttribute<FunctionAttribute>()!.Name, method, parameter.GetCustomAttribute<TimerTriggerAttribute>()!, parameter)
             : null;
 }

@@ -23,6 +23,7 @@ public sealed class Elma365Simulator : LoopbackServer
     private readonly Random _random;
     private long _failed;
     private long _refused;
+    private long _requests;
 
     private Elma365Simulator(string token, int seed, string? bridgeKey)
     {
@@ -61,6 +62,9 @@ public sealed class Elma365Simulator : LoopbackServer
     public int? ForcedStatus { get; set; }
 
     public long FailedCount => Interlocked.Read(ref _failed);
+
+    /// <summary>Every request that reached the webhook, whatever it was answered.</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
 
     public long RefusedCount => Interlocked.Read(ref _refused);
 
@@ -111,6 +115,7 @@ public sealed class Elma365Simulator : LoopbackServer
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);

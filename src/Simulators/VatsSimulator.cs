@@ -36,6 +36,15 @@ public sealed class VatsSimulator : LoopbackServer
     /// <summary>How the PBX behaves: healthy, or one of the failures seen in the wild.</summary>
     public VatsFailure Failure { get; set; }
 
+    /// <summary>The calls played through the PBX, served by <c>cmd=history</c>.</summary>
+    public VatsHistoryLog History { get; } = new();
+
+    /// <summary>Whether the history export starts with a header line (public SDKs see none).</summary>
+    public bool HistoryHeader { get; set; }
+
+    /// <summary>The history export waits this long before answering (a slow PBX).</summary>
+    public TimeSpan HistoryDelay { get; set; }
+
     /// <summary>The body makeCall answers with; the real PBX varies.</summary>
     public string MakeCallAnswer { get; set; } = """{"uuid":"3f1c2d9a-0000-4000-8000-000000000001"}""";
 
@@ -79,6 +88,8 @@ public sealed class VatsSimulator : LoopbackServer
                 return Results.Json(Groups.Select(g => new { id = g.Id, realName = g.RealName, ext = g.Ext }));
             case "subscribeOnCalls":
                 return Results.Json(new { });
+            case "history":
+                return await HistoryAsync(fields, context.RequestAborted);
             // The PBX rings only users it has (by login or extension).
             case "makeCall" when fields.TryGetValue("user", out var user) && Accounts.Any(a => a.Name == user || a.Ext == user)
                                 && fields.TryGetValue("phone", out var phone) && phone.Length > 0 && phone.All(char.IsDigit):
@@ -87,6 +98,27 @@ public sealed class VatsSimulator : LoopbackServer
             default:
                 return Results.Json(new { error = "Invalid parameters" }, statusCode: 400);
         }
+    }
+
+    // start and end in UTC, yyyyMMddTHHmmssZ; type all, in, out or missed; limit optional.
+    private async Task<IResult> HistoryAsync(Dictionary<string, string> fields, CancellationToken cancellationToken)
+    {
+        const string Format = "yyyyMMdd'T'HHmmss'Z'";
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var styles = System.Globalization.DateTimeStyles.AssumeUniversal;
+        if (!fields.TryGetValue("start", out var rawStart) || !DateTimeOffset.TryParseExact(rawStart, Format, culture, styles, out var start)
+            || !fields.TryGetValue("end", out var rawEnd) || !DateTimeOffset.TryParseExact(rawEnd, Format, culture, styles, out var end))
+        {
+            return Results.Json(new { error = "Invalid parameters" }, statusCode: 400);
+        }
+
+        int? limit = fields.TryGetValue("limit", out var rawLimit) && int.TryParse(rawLimit, culture, out var n) ? n : null;
+        if (HistoryDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(HistoryDelay, cancellationToken);
+        }
+
+        return Results.Text(History.ToCsv(start, end, fields.GetValueOrDefault("type", "all"), limit, HistoryHeader), "text/csv");
     }
 
     // The PBX takes JSON (what the original module sent) and form bodies alike.

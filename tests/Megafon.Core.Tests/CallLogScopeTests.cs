@@ -21,4 +21,30 @@ public sealed class CallLogScopeTests
         // Console formatters print a scope with ToString; a dictionary printed its type name instead.
         Assert.Equal("CallId:3f9a-1c2e", new CallLogScope("3f9a-1c2e").ToString());
     }
+
+    [Theory]
+    [InlineData("c1\nfail: Megafon.Core.Intake.VatsWebhookIntake[0] forged")]
+    [InlineData("c1\r\nCallId:forged")]
+    [InlineData("c1\0\0\0")]
+    [InlineData("c1\u2028forged")]
+    [InlineData("c1\u202Edecrof")]
+    [InlineData("c1\u001b[31mred")]
+    public void A_forged_call_id_can_neither_break_a_log_line_nor_make_it_binary(string callId)
+    {
+        var scope = new CallLogScope(callId);
+
+        foreach (var text in new[] { scope.ToString(), (string)scope[0].Value })
+        {
+            Assert.DoesNotContain(text, c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator);
+            Assert.StartsWith("c1", text.Replace("CallId:", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void An_overlong_call_id_is_cut_in_the_log()
+    {
+        var scope = new CallLogScope(new string('a', 10_000));
+
+        Assert.InRange(((string)scope[0].Value).Length, 1, 200);
+    }
 }

@@ -107,6 +107,45 @@ public sealed class CallPolicyTests
         Assert.True(state.Ended);
     }
 
+    public static TheoryData<string?> Nobody => new() { "pbx", "g_6d1f2c3a-8b9e-4f0a-9c1d-2e3f4a5b6c7d@vats123456.megapbx.ru", null };
+
+    [Theory]
+    [MemberData(nameof(Nobody))]
+    public void A_cancel_naming_nobody_is_never_delivered_even_when_it_comes_before_the_answer(string? nobody)
+    {
+        var cancel = new VatsCallEvent("c1", VatsEventType.Cancelled, "79101234567", nobody, null, null, null, null, null, null);
+
+        var (delivered, decisions, state) = Play(
+            Event(VatsEventType.Incoming, "andy", "701"),
+            cancel,
+            Event(VatsEventType.Accepted, "andy", "701"),
+            cancel);
+
+        Assert.Equal(["NotifyStart:701", "NotifyAnswer:701"], delivered.Cast<Elma365CallEvent>().Select(e => $"{e.Event}:{e.DstPhone}"));
+        Assert.IsType<CallDecision.Stale>(decisions[1]);
+        Assert.IsType<CallDecision.Stale>(decisions[3]);
+        Assert.Empty(state.EndedLegs);
+    }
+
+    [Fact]
+    public void Legs_without_a_login_are_told_apart_by_their_extension()
+    {
+        var (delivered, decisions, _) = Play(
+            new VatsCallEvent("c1", VatsEventType.Incoming, "79101234567", null, "701", null, null, null, null, null),
+            new VatsCallEvent("c1", VatsEventType.Incoming, "79101234567", null, "702", null, null, null, null, null),
+            new VatsCallEvent("c1", VatsEventType.Incoming, "79101234567", string.Empty, "702", null, null, null, null, null));
+
+        Assert.Equal(["701", "702"], delivered.Cast<Elma365CallEvent>().Select(e => e.DstPhone));
+        Assert.IsType<CallDecision.Duplicate>(decisions[2]);
+    }
+
+    [Fact]
+    public void The_dedupe_key_names_the_member_the_message_is_about()
+    {
+        Assert.Equal("event:Incoming:701", CallPolicy.DedupeKey(Event(VatsEventType.Incoming, "andy", "701")));
+        Assert.Equal("event:Incoming:andy", CallPolicy.DedupeKey(Event(VatsEventType.Incoming, "andy")));
+    }
+
     [Fact]
     public void A_cancel_without_any_member_is_dropped_once_somebody_answered()
     {

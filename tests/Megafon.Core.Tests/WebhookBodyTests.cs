@@ -82,4 +82,57 @@ public sealed class WebhookBodyTests
         Assert.False(stored.ContainsKey("crm_token"));
         Assert.Equal("INCOMING", stored["type"]);
     }
+
+    [Theory]
+    [InlineData("{\"a\":\"\\ud800\"}")]
+    [InlineData("{\"cmd\":\"event\",\"callid\":\"x\\udc00y\"}")]
+    [InlineData("{\"\\ud800\":\"x\"}")]
+    public void A_lone_surrogate_escape_in_json_is_a_malformed_body_not_an_exception(string json)
+    {
+        WebhookError? error = null;
+        var thrown = Record.Exception(() => WebhookBody.TryRead(WebhookBody.Format.Json, Encoding.UTF8.GetBytes(json), out _, out error));
+
+        Assert.Null(thrown);
+        Assert.Equal("malformed_body", error!.Code);
+    }
+
+    [Fact]
+    public void Sixteen_kilobytes_of_separators_cost_no_more_than_the_body_before_the_token_is_checked()
+    {
+        var body = Encoding.ASCII.GetBytes(new string('&', 16 * 1024));
+        WebhookBody.TryRead(WebhookBody.Format.Form, body, out _, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        WebhookBody.TryRead(WebhookBody.Format.Form, body, out _, out _);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Reading the body as text costs twice its size; a dictionary sized from the '&' cost ~30 times.
+        Assert.True(allocated < 6 * body.Length, $"reading {body.Length} bytes of '&' allocated {allocated} bytes");
+    }
+
+    [Theory]
+    [InlineData(WebhookBody.Format.Form)]
+    [InlineData(WebhookBody.Format.Json)]
+    public void A_body_with_more_fields_than_any_webhook_has_is_refused(WebhookBody.Format format)
+    {
+        var names = Enumerable.Range(0, WebhookBody.MaxFields + 1).Select(i => $"f{i}").ToList();
+        var body = format == WebhookBody.Format.Form
+            ? string.Join('&', names.Select(n => $"{n}=1"))
+            : "{" + string.Join(',', names.Select(n => $"\"{n}\":\"1\"")) + "}";
+
+        Assert.False(WebhookBody.TryRead(format, Encoding.UTF8.GetBytes(body), out _, out var error));
+        Assert.Equal("malformed_body", error!.Code);
+        Assert.True(WebhookBody.TryRead(format, Encoding.UTF8.GetBytes(body[..body.LastIndexOf(format == WebhookBody.Format.Form ? '&' : ',')] + (format == WebhookBody.Format.Json ? "}" : string.Empty)), out var fields, out _));
+        Assert.Equal(WebhookBody.MaxFields, fields.Count);
+    }
+
+    [Fact]
+    public void Values_keep_their_control_characters_for_validation_to_see_and_lose_only_the_blanks_of_a_stray_plus()
+    {
+        var fields = WebhookFixtures.Form("callid=c1%0A&phone=+79101234567&user=%09andy");
+
+        Assert.Equal("c1\n", fields.Optional("callid"));
+        Assert.Equal("79101234567", fields.Optional("phone"));
+        Assert.Equal("\tandy", fields.Optional("user"));
+    }
 }

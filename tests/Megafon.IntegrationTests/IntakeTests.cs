@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Megafon.Core.Queueing;
+using Megafon.Core.Vats.Webhooks;
 using Megafon.IntegrationTests.Infrastructure;
 using Megafon.Simulators;
 
@@ -89,6 +90,26 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
         { "cmd=event&type=RINGING&callid=bad-5", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "type" },
         { "cmd=history&type=in&status=Success&callid=bad-6&start=20260405T120000Z&duration=abc", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "duration" },
         { "{\"cmd\":", "application/json", null, HttpStatusCode.BadRequest, "malformed_body", null },
+
+        // A lone surrogate escape: a 400 before anything else, not an unhandled 500.
+        { $"{{\"cmd\":\"event\",\"type\":\"INCOMING\",\"callid\":\"bad-7\",\"a\":\"\\ud800\",\"crm_token\":\"{BridgeFixture.CrmToken}\"}}", "application/json", null, HttpStatusCode.BadRequest, "malformed_body", null },
+
+        // Fields that become keys and identifiers: a sane alphabet and length.
+        { $"cmd=event&type=INCOMING&callid={new string('a', 2048)}&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "callid" },
+        { "cmd=event&type=INCOMING&callid=bad%00nul&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "callid" },
+        { "cmd=event&type=INCOMING&callid=bad-9%0Ainfo%3A+Webhook+event+accepted&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "callid" },
+        { "cmd=event&type=INCOMING&callid=bad%FF%FE&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "callid" },
+        { "cmd=event&type=INCOMING&callid=bad-11&user=andy%E2%80%AEexe.gpj&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "user" },
+        { $"cmd=event&type=TRANSFERRED&callid=bad-12&second_callid={new string('b', 1025)}&phone=79101234567", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "second_callid" },
+
+        // Phones are digits with an optional '+'.
+        { "cmd=event&type=INCOMING&callid=bad-13&phone=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "phone" },
+        { "cmd=history&type=in&status=Success&callid=bad-14&start=20260405T120000Z&duration=1&phone=7910%EF%BF%BD", "application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest, "invalid_field", "phone" },
+
+        // The crm_token is compared exactly, blanks included.
+        { "cmd=event&type=INCOMING&callid=bad-15&phone=79101234567", "application/x-www-form-urlencoded", BridgeFixture.CrmToken + " ", HttpStatusCode.Unauthorized, "invalid_token", null },
+        { "cmd=event&type=INCOMING&callid=bad-16&phone=79101234567", "application/x-www-form-urlencoded", BridgeFixture.CrmToken + "\n", HttpStatusCode.Unauthorized, "invalid_token", null },
+        { "cmd=event&type=INCOMING&callid=bad-17&phone=79101234567", "application/x-www-form-urlencoded", " " + BridgeFixture.CrmToken, HttpStatusCode.Unauthorized, "invalid_token", null },
     };
 
     [Theory]
@@ -156,6 +177,64 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
         Assert.Equal(accepted, await BridgeFixture.QueuedCountAsync(bridge.Events));
     }
 
+    [Theory]
+    [InlineData("hidden-1", "")]
+    [InlineData("hidden-2", "&phone=")]
+    [InlineData("hidden-3", "&phone=anonymous")]
+    [InlineData("hidden-4", "&phone=Unknown")]
+    public async Task A_call_from_a_hidden_number_is_accepted_and_queued_without_the_clients_number(string callId, string phone)
+    {
+        using var response = await PostAsync($"cmd=event&type=INCOMING&callid={callId}&user=alexey&ext=703{phone}&crm_token={BridgeFixture.CrmToken}", "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var queued = Assert.Single((await bridge.Events.ReceiveMessagesAsync(32)).Value);
+        Assert.True(VatsWebhookParser.TryParse(new WebhookFields(VatsEventQueues.Read(queued.Body).Fields), out var command, out _));
+        Assert.Equal(string.Empty, Assert.IsType<VatsCallEvent>(command).Phone);
+    }
+
+    [Fact]
+    public async Task A_contact_query_for_a_hidden_number_is_answered_unknown()
+    {
+        using var response = await PostAsync($"cmd=contact&callid=hidden-contact&phone=anonymous&crm_token={BridgeFixture.CrmToken}", "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Ж")]
+    [InlineData("<")]
+    public async Task A_sixteen_kilobyte_webhook_of_cyrillic_or_markup_is_queued_not_refused_by_the_queue(string filler)
+    {
+        var head = $"cmd=event&type=INCOMING&callid=big-{(int)filler[0]}&phone=79101234567&crm_token={BridgeFixture.CrmToken}&groupRealName=";
+        var padding = PaddingToSixteenKilobytes(head, filler);
+
+        using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var queued = Assert.Single((await bridge.Events.ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(padding, VatsEventQueues.Read(queued.Body).Fields["groupRealName"]);
+    }
+
+    [Theory]
+    [InlineData("\u0001")]
+    [InlineData("😀")]
+    public async Task A_webhook_that_cannot_fit_a_queue_message_is_413_with_a_reason_and_never_queued(string filler)
+    {
+        // Within the body limit, but characters JSON must escape (control characters, emoji as
+        // surrogate pairs) grow three- to sixfold in an extra field nobody reads.
+        var head = $"cmd=event&type=INCOMING&callid=big-escaped&phone=79101234567&crm_token={BridgeFixture.CrmToken}&note=";
+        var padding = PaddingToSixteenKilobytes(head, filler);
+
+        using var response = await PostAsync(head + padding, "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var reason = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("message_too_large", reason["error"]!.GetValue<string>());
+        Assert.Contains("queue", reason["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, await BridgeFixture.QueuedCountAsync(bridge.Events));
+    }
+
     [Fact]
     public async Task Other_http_methods_are_not_served()
     {
@@ -163,6 +242,10 @@ public sealed class IntakeTests(IntakeOnlyFixture bridge) : IClassFixture<Intake
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
+
+    /// <summary>As many <paramref name="filler"/> as make <paramref name="head"/> a 16 KiB body, the default limit.</summary>
+    private static string PaddingToSixteenKilobytes(string head, string filler) =>
+        string.Concat(Enumerable.Repeat(filler, (16 * 1024 - Encoding.UTF8.GetByteCount(head)) / Encoding.UTF8.GetByteCount(filler)));
 
     private async Task<HttpResponseMessage> PostAsync(string body, string contentType)
     {

@@ -33,7 +33,7 @@ public sealed class LoggingTests(LogCaptureFixture bridge) : IClassFixture<LogCa
 
         Assert.True(callLines.Count >= 10, $"expected the call's journey in the logs, got {callLines.Count} lines");
         Assert.All(callLines, line => Assert.Equal(CallId, CallIdOf(line)));
-        Assert.Contains(callLines, l => (l.Message ?? string.Empty).Contains("Delivered event:Incoming:alexey", StringComparison.Ordinal));
+        Assert.Contains(callLines, l => (l.Message ?? string.Empty).Contains("Delivered event:Incoming:703", StringComparison.Ordinal));
         Assert.Contains(callLines, l => (l.Message ?? string.Empty).Contains("79*******67", StringComparison.Ordinal));
 
         string[] secrets = [Phone, BridgeFixture.CrmToken, BridgeFixture.VatsApiKey, BridgeFixture.Elma365Token, BridgeFixture.FunctionKey, BridgeFixture.MasterKey];
@@ -44,6 +44,26 @@ public sealed class LoggingTests(LogCaptureFixture bridge) : IClassFixture<LogCa
             {
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{record.Category} logged '{secret}': {record.Message}");
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_forged_call_id_never_breaks_a_log_line_or_makes_it_binary()
+    {
+        string[] forged = ["log-forged%0D%0Ainfo%3A+Megafon.Core.Intake.VatsWebhookIntake%5B0%5D+Webhook+event+accepted", "log-forged%00%00%00", "log-forged%E2%80%AEdecrof"];
+        foreach (var callId in forged)
+        {
+            var body = $"cmd=event&type=INCOMING&callid={callId}&phone={Phone}&user=alexey&ext=703&crm_token={BridgeFixture.CrmToken}";
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await bridge.Http.PostAsync(new Uri(bridge.BaseAddress, "api/vats/webhook"), content);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        await Task.Delay(300);
+        foreach (var record in bridge.Logs.GetSnapshot().Where(r => (r.Category ?? string.Empty).StartsWith("Megafon.", StringComparison.Ordinal)))
+        {
+            var text = string.Join(" | ", [record.Message, .. record.Scopes.Select(s => s?.ToString()), .. (record.StructuredState ?? []).Select(p => p.Value)]);
+            Assert.False(text.Any(c => char.IsControl(c) || c == '\u202E'), $"{record.Category} logged a control character: {text}");
         }
     }
 

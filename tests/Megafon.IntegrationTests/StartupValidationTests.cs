@@ -28,6 +28,9 @@ public sealed class StartupValidationTests
         ["Elma365:ModuleKey"] = "module-key-0123456789",
     };
 
+    // What App Service hands the app in place of a Key Vault reference it could not resolve.
+    private const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(SecretUri=https://kv-bridge.vault.azure.net/secrets/the-secret/)";
+
     public static TheoryData<string, string?, string> BadSettings => new()
     {
         // setting, value (null = missing), the name the message must carry
@@ -38,6 +41,12 @@ public sealed class StartupValidationTests
         { "Vats:CrmToken", null, "Vats__CrmToken" },
         { "Vats:CrmToken", "short", "Vats__CrmToken" },
         { "Vats:MaxWebhookBytes", "10", "Vats__MaxWebhookBytes" },
+        { "Vats:MaxWebhookBytes", "65536", "Vats__MaxWebhookBytes" },
+        { "Vats:ApiKey", UnresolvedKeyVaultReference, "Vats__ApiKey" },
+        { "Vats:CrmToken", UnresolvedKeyVaultReference, "Vats__CrmToken" },
+        { "Elma365:Token", UnresolvedKeyVaultReference, "Elma365__Token" },
+        { "Elma365:ModuleKey", UnresolvedKeyVaultReference, "Elma365__ModuleKey" },
+        { "AzureWebJobsStorage", UnresolvedKeyVaultReference, "AzureWebJobsStorage" },
         { "Elma365:WebhookUrl", null, "Elma365__WebhookUrl" },
         { "Elma365:WebhookUrl", "ftp://elma365.ru/hook", "Elma365__WebhookUrl" },
         { "Elma365:Token", null, "Elma365__Token" },

@@ -21,12 +21,15 @@ public static class CallPolicy
         };
     }
 
-    /// <summary>Same call, same command, same type, same user: the same webhook.</summary>
+    /// <summary>
+    /// Same call, same command, same type, same member: the same webhook. The member (extension,
+    /// else login) is whom the message is about; legs without a login differ by extension alone.
+    /// </summary>
     public static string DedupeKey(VatsCommand command) => command switch
     {
-        VatsCallEvent e => $"event:{e.Type}:{e.User}",
+        VatsCallEvent e => $"event:{e.Type}:{Member(e.Ext, e.User)}",
         VatsCallHistory => "history",
-        VatsCallRating r => $"rating:{r.User}",
+        VatsCallRating r => $"rating:{Member(r.Ext, r.User)}",
         _ => command.Name,
     };
 
@@ -72,9 +75,15 @@ public static class CallPolicy
                 break;
 
             case VatsEventType.Cancelled:
-                // In a group call every losing leg is CANCELLED under the same callid; one naming
-                // the manager who answered (or nobody) would close the card they are talking on.
-                if (state.AnsweredBy is { } answeredBy && (member == answeredBy || IsNobody(member)))
+                // In a group call every losing leg is CANCELLED under the same callid. One naming
+                // nobody (pbx, the group, no one) has no card of its own: delivered, it closes the
+                // call's card, and whoever answers next (or answered already) loses theirs.
+                if (IsNobody(member))
+                {
+                    return new CallDecision.Stale(key, "it names no member, so no card is theirs to close");
+                }
+
+                if (state.AnsweredBy is { } answeredBy && member == answeredBy)
                 {
                     return new CallDecision.Stale(key, "it would close the card of the manager who answered");
                 }

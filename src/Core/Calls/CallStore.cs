@@ -69,7 +69,7 @@ public sealed class CallStore(TableServiceClient tables)
 
     // Table keys may not contain / \ # ? or control characters; PBX call ids do not, but a
     // forged one must not break the table.
-    private static string Key(string callId)
+    internal static string Key(string callId)
     {
         foreach (var c in callId)
         {

@@ -13,6 +13,7 @@ public sealed class Elma365Options
     public string WebhookUrl { get; set; } = string.Empty;
 
     [Required(ErrorMessage = "Elma365__Token is required: the key shown next to the webhook address on the ELMA365 module page.")]
+    [SecretSetting("Elma365__Token")]
     public string Token { get; set; } = string.Empty;
 
     /// <summary>
@@ -20,6 +21,7 @@ public sealed class Elma365Options
     /// same value as the Function App host key the module calls the bridge with («Ключ функции»).
     /// </summary>
     [Required(ErrorMessage = "Elma365__ModuleKey is required: the value of the Function App host key 'elma365', which the ELMA365 module holds as «Ключ функции» (functionKey).")]
+    [SecretSetting("Elma365__ModuleKey")]
     [MinLength(16, ErrorMessage = "Elma365__ModuleKey must be at least 16 characters: it is the only thing that tells the ELMA365 module a push comes from the bridge.")]
     [RegularExpression(@"^[\x21-\x7E]*$", ErrorMessage = "Elma365__ModuleKey may hold only visible ASCII characters (no spaces): it travels in an HTTP header.")]
     public string ModuleKey { get; set; } = string.Empty;

@@ -7,6 +7,9 @@ namespace Megafon.Core.Configuration;
 /// </summary>
 public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceUri, Uri? TableServiceUri, string? ClientId)
 {
+    /// <summary>Identity-based blob endpoint (<c>__blobServiceUri</c>): the reconciliation's run lock, and the host's own timers, use blobs.</summary>
+    public Uri? BlobServiceUri { get; init; }
+
     public const string Setting = "AzureWebJobsStorage";
 
     public bool UsesIdentity => ConnectionString is null;
@@ -16,7 +19,11 @@ public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceU
         var section = configuration.GetSection(Setting);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageOptions(section.Value, null, null, null);
+            // A connection string with an account key is a secret, and may be a Key Vault reference.
+            return SecretSettingAttribute.IsUnresolvedReference(section.Value)
+                ? throw new Microsoft.Extensions.Options.OptionsValidationException(
+                    Setting, typeof(StorageOptions), [new SecretSettingAttribute(Setting).FormatErrorMessage(Setting)])
+                : new StorageOptions(section.Value, null, null, null);
         }
 
         var queue = ParseUri(section["queueServiceUri"], $"{Setting}__queueServiceUri");
@@ -28,7 +35,13 @@ public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceU
                 [$"{Setting} is required: a storage connection string (UseDevelopmentStorage=true for Azurite), or {Setting}__queueServiceUri and {Setting}__tableServiceUri for identity-based access."]);
         }
 
-        return new StorageOptions(null, queue, table, section["clientId"]);
+        return new StorageOptions(null, queue, table, section["clientId"])
+        {
+            BlobServiceUri = ParseUri(section["blobServiceUri"], $"{Setting}__blobServiceUri")
+                ?? throw new Microsoft.Extensions.Options.OptionsValidationException(
+                    Setting, typeof(StorageOptions),
+                    [$"{Setting}__blobServiceUri is required with identity-based storage: the reconciliation's run lock and the Functions host's timers keep their leases in blobs."]),
+        };
     }
 
     private static Uri? ParseUri(string? text, string setting)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Megafon.Core.Queueing;
 
 namespace Megafon.Core.Configuration;
 
@@ -14,15 +15,20 @@ public sealed class VatsOptions
 
     /// <summary>The PBX key, sent as <c>token</c> on every CRM → PBX command.</summary>
     [Required(ErrorMessage = "Vats__ApiKey is required: the key the PBX shows in its 'Интеграция с CRM' card.")]
+    [SecretSetting("Vats__ApiKey")]
     public string ApiKey { get; set; } = string.Empty;
 
     /// <summary>The CRM key the PBX sends as <c>crm_token</c> with every webhook.</summary>
     [Required(ErrorMessage = "Vats__CrmToken is required: the CRM key pasted into the PBX's 'Интеграция с CRM' card.")]
     [MinLength(16, ErrorMessage = "Vats__CrmToken must be at least 16 characters: it is the only thing that authenticates the PBX.")]
+    [SecretSetting("Vats__CrmToken")]
     public string CrmToken { get; set; } = string.Empty;
 
-    /// <summary>The largest webhook body accepted; PBX webhooks are a few hundred bytes.</summary>
-    [Range(1024, 1024 * 1024, ErrorMessage = "Vats__MaxWebhookBytes must be between 1024 and 1048576.")]
+    /// <summary>
+    /// The largest webhook body accepted; PBX webhooks are a few hundred bytes. Capped to what a
+    /// queue message holds once the webhook is JSON in Base64 (<see cref="QueueMessageSize"/>).
+    /// </summary>
+    [Range(1024, QueueMessageSize.MaxWebhookBytes, ErrorMessage = "Vats__MaxWebhookBytes must be between {1} and {2}: a webhook is queued as Base64-encoded JSON, and a storage queue message holds 64 KiB.")]
     public int MaxWebhookBytes { get; set; } = 16 * 1024;
 
     /// <summary>

@@ -49,6 +49,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<CallLinkResolver>();
         services.AddSingleton<ConnectionCheck>();
         services.AddSingleton<PoisonAdmin>();
+        services.AddReconciliation(configuration);
         return services;
     }
 }

@@ -28,11 +28,13 @@ internal static class StorageServiceCollectionExtensions
             {
                 clients.AddQueueServiceClient(connection).ConfigureOptions(UseTriggerEncoding);
                 clients.AddTableServiceClient(connection);
+                clients.AddBlobServiceClient(connection);
             }
             else
             {
                 clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(UseTriggerEncoding);
                 clients.AddTableServiceClient(storage.TableServiceUri!);
+                clients.AddBlobServiceClient(storage.BlobServiceUri!);
                 clients.UseCredential(Credential(storage.ClientId));
             }
         });

@@ -1,8 +1,16 @@
+using System.Text.RegularExpressions;
+
 namespace Megafon.Core.Diagnostics;
 
 /// <summary>Masks phone numbers for logs: enough digits remain to tell calls apart, not to dial.</summary>
-public static class PhoneMask
+public static partial class PhoneMask
 {
+    /// <summary>Masks every run of five or more digits in free text (a PBX answer quoted in a log line).</summary>
+    public static string MaskNumbers(string text) => LongDigitRuns().Replace(text ?? string.Empty, m => Mask(m.Value));
+
+    [GeneratedRegex("[0-9]{5,}")]
+    private static partial Regex LongDigitRuns();
+
     public static string Mask(string? phone)
     {
         if (string.IsNullOrEmpty(phone))

@@ -45,7 +45,8 @@ public sealed partial class VatsWebhookIntake(
             return Reject(400, bodyError!.Code, bodyError.Message);
         }
 
-        if (!tokens.IsValid(fields.Optional(WebhookFields.CrmToken)))
+        // Exactly as sent: a key with a trailing blank or line break is another key.
+        if (!tokens.IsValid(fields.Exact(WebhookFields.CrmToken)))
         {
             return Reject(401, "invalid_token", "The crm_token does not match the CRM key configured for this bridge.");
         }
@@ -64,10 +65,18 @@ public sealed partial class VatsWebhookIntake(
             return ApiResult.EmptyObject;
         }
 
+        // Measured, not assumed: what JSON must escape (control characters, emoji) grows up to sixfold,
+        // and a message the queue refuses would be a 503 the PBX retries forever.
+        var message = VatsEventQueues.Body(new VatsQueueMessage(fields.WithoutSecrets(), time.GetUtcNow()));
+        if (!QueueMessageSize.FitsWebhook(message))
+        {
+            return Reject(413, "message_too_large", $"The webhook's fields take {message.ToMemory().Length} bytes as a queue message; at most {QueueMessageSize.MaxWebhookJsonBytes} fit. Characters JSON must escape (control characters, emoji) count up to six times.");
+        }
+
         try
         {
             var delay = StageDelay(command!, processing.Value.EndEventDelay);
-            await queue.EnqueueAsync(new VatsQueueMessage(fields.WithoutSecrets(), time.GetUtcNow()), delay, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(message, delay, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -72,7 +72,7 @@ public sealed partial class PoisonAdmin(VatsEventQueues queues, BridgeMetrics me
         }
 
         metrics.Replayed(replayed);
-        LogReplayed(logger, replayed, callId ?? "(all)");
+        LogReplayed(logger, replayed, callId is null ? "(all)" : LogText.Safe(callId));
         var remaining = (await queues.Poison.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
         return ApiResult.Ok(new Dictionary<string, object> { ["replayed"] = replayed, ["remaining"] = remaining });
     }

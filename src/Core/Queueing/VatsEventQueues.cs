@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Megafon.Core.Json;
@@ -13,6 +14,14 @@ namespace Megafon.Core.Queueing;
 /// </remarks>
 public sealed class VatsEventQueues(QueueServiceClient queues)
 {
+    // Not the default escaping, which writes every non-ASCII and HTML-sensitive character as
+    // \uXXXX: 16 KB of Cyrillic or '<' grew to 48–96 KB, over the queue's 64 KiB once in Base64.
+    // Queue messages are never embedded in a page, which is all that escaping protects.
+    private static readonly BridgeJsonContext Compact = new(new JsonSerializerOptions(BridgeJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     private readonly QueueClient _events = queues.GetQueueClient(QueueNames.VatsEvents);
     private readonly QueueClient _poison = queues.GetQueueClient(QueueNames.VatsEventsPoison);
 
@@ -23,18 +32,29 @@ public sealed class VatsEventQueues(QueueServiceClient queues)
     public Task EnqueueAsync(VatsQueueMessage message, CancellationToken cancellationToken) =>
         EnqueueAsync(message, visibilityDelay: null, cancellationToken);
 
-    public async Task EnqueueAsync(VatsQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
-        await _events.SendMessageAsync(Body(message), visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    public Task EnqueueAsync(VatsQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
+        EnqueueAsync(Body(message), visibilityDelay, cancellationToken);
+
+    /// <summary>Queues a body made by <see cref="Body"/>, e.g. one intake measured first.</summary>
+    public async Task EnqueueAsync(BinaryData body, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
+        await _events.SendMessageAsync(body, visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The body a message is queued with; <see cref="Read"/> reads it back.</summary>
     public static BinaryData Body(VatsQueueMessage message) =>
-        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.VatsQueueMessage));
+        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, Compact.VatsQueueMessage));
 
-    public async Task PoisonAsync(PoisonedMessage message, CancellationToken cancellationToken)
+    /// <summary>The body a poisoned message is stored with, its reason capped to what the envelope leaves room for.</summary>
+    public static BinaryData Body(PoisonedMessage message)
     {
-        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, BridgeJsonContext.Default.PoisonedMessage));
-        await _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(message);
+        var capped = message.Reason.Length <= QueueMessageSize.MaxPoisonReasonLength
+            ? message
+            : message with { Reason = string.Concat(message.Reason.AsSpan(0, QueueMessageSize.MaxPoisonReasonLength), "…") };
+        return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(capped, Compact.PoisonedMessage));
     }
+
+    public async Task PoisonAsync(PoisonedMessage message, CancellationToken cancellationToken) =>
+        await _poison.SendMessageAsync(Body(message), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Reads a message body. The Functions host hands the trigger the decoded text; a body that is

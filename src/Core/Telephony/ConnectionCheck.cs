@@ -1,20 +1,36 @@
 using Megafon.Core.Calls;
+using Megafon.Core.Configuration;
 using Megafon.Core.Elma365.Module;
 using Megafon.Core.Http;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Api;
+using Microsoft.Extensions.Options;
 
 namespace Megafon.Core.Telephony;
 
 /// <summary>
-/// ELMA365's «Проверить подключение»: is the PBX reachable with our key, and is the bridge's
-/// storage there? Also says which ELMA365 webhook address pushes go to, and since when. (The
-/// ELMA365 settings are checked when the app starts: it does not run without them.)
+/// ELMA365's «Проверить подключение»: are the keys there, is the PBX reachable with ours, and is the
+/// bridge's storage there? Also says which ELMA365 webhook address pushes go to, and since when.
+/// (The ELMA365 settings are checked when the app starts: it does not run without them.)
 /// </summary>
-public sealed class ConnectionCheck(VatsApiClient vats, VatsEventQueues queues, CallStore calls, Elma365WebhookAddresses addresses)
+public sealed class ConnectionCheck(
+    VatsApiClient vats,
+    VatsEventQueues queues,
+    CallStore calls,
+    IOptions<VatsOptions> vatsSettings,
+    IOptions<Elma365Options> elma365Settings,
+    Elma365WebhookAddresses addresses)
 {
     public async Task<ApiResult> RunAsync(CancellationToken cancellationToken)
     {
+        // Start-up validation refuses these too; checked here so the button names the setting
+        // instead of sending the reference's text to the PBX as its key and blaming the key.
+        var unresolved = SecretSettingAttribute.UnresolvedIn(vatsSettings.Value).Concat(SecretSettingAttribute.UnresolvedIn(elma365Settings.Value)).ToList();
+        if (unresolved.Count > 0)
+        {
+            return Failed($"Секрет не получен из Key Vault: в настройке {string.Join(", ", unresolved)} вместо значения стоит ссылка @Microsoft.KeyVault(...). Дайте удостоверению приложения право читать секрет (Key Vault Secrets User), проверьте имена хранилища и секрета в ссылке и перезапустите приложение.");
+        }
+
         try
         {
             await vats.GetAccountsAsync(cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,9 @@ public class BridgeFixture : IAsyncLifetime
             ["DevHost:MasterKey"] = MasterKey,
             ["DevHost:RunQueueTriggers"] = RunQueueTriggers.ToString(),
             ["DevHost:HostJsonPath"] = Path.Combine(RepositoryFolder.Root, "host.json"),
+
+            // The reconciliation timer runs only where a test asks for it (the host's own switch).
+            ["AzureWebJobs.ReconcileCallHistory.Disabled"] = "true",
         };
         foreach (var (key, value) in Settings())
         {

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Megafon.Core.Configuration;
+using Megafon.Core.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -40,6 +42,29 @@ public sealed class VatsApiClient(HttpClient http, IOptions<VatsOptions> options
         return SendAsync("subscribeOnCalls", parameters, retryable: true, _ => true, cancellationToken);
     }
 
+    /// <summary>
+    /// The calls that started between <paramref name="from"/> and <paramref name="to"/>, at most
+    /// <paramref name="limit"/> of them, from the PBX's CSV export. A body with lines but no call in
+    /// them (an error page, a proxy's answer) is a failure, not an empty history.
+    /// </summary>
+    public Task<VatsHistory> GetHistoryAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        SendAsync(
+            "history",
+            new()
+            {
+                ["start"] = HistoryTime(from),
+                ["end"] = HistoryTime(to),
+                ["type"] = "all",
+                ["limit"] = limit.ToString(CultureInfo.InvariantCulture),
+            },
+            retryable: true,
+            ParseHistory,
+            cancellationToken);
+
+    /// <summary>A time as the PBX's history takes and gives it: UTC, <c>yyyyMMddTHHmmssZ</c>, 24-hour.</summary>
+    public static string HistoryTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>The PBX wants the client's number as digits only.</summary>
     public static string DigitsOnly(string phone) => new([.. (phone ?? string.Empty).Where(char.IsAsciiDigit)]);
 
@@ -68,6 +93,10 @@ public sealed class VatsApiClient(HttpClient http, IOptions<VatsOptions> options
                 catch (JsonException e)
                 {
                     throw new VatsApiException(VatsApiFailure.Unavailable, $"The PBX answered '{command}' with something that is not its JSON ({Snippet(body)}); is Vats__Endpoint the API address ending in /sys/crm_api.wcgp?", (int)response.StatusCode, e);
+                }
+                catch (FormatException e)
+                {
+                    throw new VatsApiException(VatsApiFailure.Unavailable, $"The PBX answered '{command}' with something that is not its export: {e.Message} ({Snippet(PhoneMask.MaskNumbers(body))}); is Vats__Endpoint the API address ending in /sys/crm_api.wcgp?", (int)response.StatusCode, e);
                 }
             }
 
@@ -142,6 +171,19 @@ public sealed class VatsApiClient(HttpClient http, IOptions<VatsOptions> options
         }
 
         return new VatsCallStarted(null);
+    }
+
+    private static VatsHistory ParseHistory(string body)
+    {
+        if (body.TrimStart().StartsWith('{') && ErrorText(body) is { } error)
+        {
+            throw new FormatException($"an error instead of the CSV export: {error}");
+        }
+
+        var history = VatsHistoryCsv.Read(body);
+        return history.Calls.Count == 0 && history.UnreadableLines.Count > 0
+            ? throw new FormatException("not one of its lines is a call of the CSV export")
+            : history;
     }
 
     private static string Snippet(string body)

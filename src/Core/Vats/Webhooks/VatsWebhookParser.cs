@@ -31,7 +31,7 @@ public static class VatsWebhookParser
     private static WebhookError? ParseEvent(WebhookFields f, out VatsCommand? command)
     {
         command = null;
-        if (Required(f, "callid", out var callId) is { } e1) return e1;
+        if (RequiredIdentifier(f, "callid", out var callId) is { } e1) return e1;
         if (Required(f, "type", out var rawType) is { } e2) return e2;
         if (!TryParseEventType(rawType, out var type))
         {
@@ -39,22 +39,22 @@ public static class VatsWebhookParser
         }
 
         if (OptionalDirection(f, "direction", out var direction) is { } e3) return e3;
-        var secondCallId = f.Optional("second_callid");
+        if (OptionalIdentifier(f, "second_callid", out var secondCallId) is { } e4) return e4;
         if (type == VatsEventType.Transferred && secondCallId is null)
         {
             return WebhookError.MissingField("second_callid");
         }
 
+        if (People(f, out var phone, out var user, out var ext, out var telnum, out var diversion) is { } e5) return e5;
         command = new VatsCallEvent(
-            callId, type, Phone(f), f.Optional("user"), f.Optional("ext"), f.Optional("telnum"),
-            f.Optional("diversion"), f.Optional("groupRealName"), direction, secondCallId);
+            callId, type, phone, user, ext, telnum, diversion, f.Optional("groupRealName"), direction, secondCallId);
         return null;
     }
 
     private static WebhookError? ParseHistory(WebhookFields f, out VatsCommand? command)
     {
         command = null;
-        if (Required(f, "callid", out var callId) is { } e1) return e1;
+        if (RequiredIdentifier(f, "callid", out var callId) is { } e1) return e1;
         if (Required(f, "type", out var rawDirection) is { } e2) return e2;
         if (!TryParseDirection(rawDirection, out var direction))
         {
@@ -86,28 +86,84 @@ public static class VatsWebhookParser
             wait = w;
         }
 
+        if (People(f, out var phone, out var user, out var ext, out var telnum, out var diversion) is { } e6) return e6;
         command = new VatsCallHistory(
-            callId, direction, ParseStatus(rawStatus), rawStatus, Phone(f), f.Optional("user"), f.Optional("ext"),
-            f.Optional("telnum"), f.Optional("diversion"), f.Optional("groupRealName"), f.Optional("group"),
+            callId, direction, ParseStatus(rawStatus), rawStatus, phone, user, ext,
+            telnum, diversion, f.Optional("groupRealName"), f.Optional("group"),
             start, duration, wait, f.Optional("link"), f.Optional("rating"));
         return null;
     }
 
     private static WebhookError? ParseContact(WebhookFields f, out VatsCommand? command)
     {
+        // No phone is a hidden number too: answered like any unknown caller, never refused.
         command = null;
-        if (Required(f, "phone", out _) is { } e1) return e1;
-        command = new VatsContactQuery(Phone(f), f.Optional("callid"), f.Optional("diversion"));
+        if (OptionalIdentifier(f, "callid", out var callId) is { } e1) return e1;
+        if (ClientPhone(f, out var phone) is { } e2) return e2;
+        if (OptionalPhone(f, "diversion", out var diversion) is { } e3) return e3;
+        command = new VatsContactQuery(phone, callId, diversion);
         return null;
     }
 
     private static WebhookError? ParseRating(WebhookFields f, out VatsCommand? command)
     {
         command = null;
-        if (Required(f, "callid", out var callId) is { } e1) return e1;
+        if (RequiredIdentifier(f, "callid", out var callId) is { } e1) return e1;
         if (Required(f, "rating", out var rating) is { } e2) return e2;
-        command = new VatsCallRating(callId, rating, f.Optional("user"), f.Optional("ext"), f.Optional("phone") is null ? null : Phone(f));
+        if (People(f, out var phone, out var user, out var ext, out _, out _) is { } e3) return e3;
+        command = new VatsCallRating(callId, rating, user, ext, f.Optional("phone") is null ? null : phone);
         return null;
+    }
+
+    /// <summary>The client's number, the member's login and extension, and our own numbers, each checked.</summary>
+    private static WebhookError? People(WebhookFields f, out string phone, out string? user, out string? ext, out string? telnum, out string? diversion)
+    {
+        user = ext = telnum = diversion = null;
+        return ClientPhone(f, out phone)
+            ?? OptionalIdentifier(f, "user", out user)
+            ?? OptionalIdentifier(f, "ext", out ext)
+            ?? OptionalPhone(f, "telnum", out telnum)
+            ?? OptionalPhone(f, "diversion", out diversion);
+    }
+
+    private static WebhookError? RequiredIdentifier(WebhookFields f, string name, out string value) =>
+        Required(f, name, out value) ?? (WebhookValues.IsIdentifier(value) ? null : InvalidIdentifier(name));
+
+    private static WebhookError? OptionalIdentifier(WebhookFields f, string name, out string? value)
+    {
+        value = f.Optional(name);
+        return value is null || WebhookValues.IsIdentifier(value) ? null : InvalidIdentifier(name);
+    }
+
+    private static WebhookError InvalidIdentifier(string name) =>
+        WebhookError.InvalidField(name, $"may hold 1 to {WebhookValues.MaxIdentifierLength} ASCII letters, digits and {WebhookValues.IdentifierPunctuation}, nothing else.");
+
+    /// <summary>
+    /// The client's number: digits with an optional '+'. A hidden number (none, or a word such as
+    /// 'anonymous') is a real call and is taken with an empty number; anything else is refused,
+    /// so nothing but digits is ever pushed to ELMA365 as a phone.
+    /// </summary>
+    private static WebhookError? ClientPhone(WebhookFields f, out string phone)
+    {
+        phone = f.Optional("phone") ?? string.Empty;
+        if (phone.Length == 0 || WebhookValues.IsHiddenNumber(phone))
+        {
+            phone = string.Empty;
+            return null;
+        }
+
+        return WebhookValues.IsPhone(phone)
+            ? null
+            : WebhookError.InvalidField("phone", $"must be up to {WebhookValues.MaxPhoneDigits} digits with an optional leading '+', or a hidden number's word such as 'anonymous'.");
+    }
+
+    /// <summary>Our own numbers (<c>telnum</c>, <c>diversion</c>): digits with an optional '+', when sent.</summary>
+    private static WebhookError? OptionalPhone(WebhookFields f, string name, out string? phone)
+    {
+        phone = f.Optional(name);
+        return phone is null || WebhookValues.IsPhone(phone)
+            ? null
+            : WebhookError.InvalidField(name, $"must be up to {WebhookValues.MaxPhoneDigits} digits with an optional leading '+'.");
     }
 
     private static WebhookError? Required(WebhookFields f, string name, out string value)
@@ -132,9 +188,6 @@ public static class VatsWebhookParser
         direction = parsed;
         return null;
     }
-
-    /// <summary>The client's number as the PBX sent it, without the blanks a stray unencoded '+' leaves.</summary>
-    private static string Phone(WebhookFields f) => f.Optional("phone") ?? string.Empty;
 
     private static bool TryParseSeconds(string raw, out int seconds) =>
         int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out seconds);

@@ -15,6 +15,13 @@ public static class WebhookBody
     private const string FormMediaType = "application/x-www-form-urlencoded";
     private const string JsonMediaType = "application/json";
 
+    /// <summary>
+    /// The most fields one webhook may carry. The PBX sends under twenty, plus the occasional
+    /// new one; the bound keeps the work done before the token is checked small, and the queue
+    /// message's per-field overhead known (<see cref="Queueing.QueueMessageSize"/>).
+    /// </summary>
+    public const int MaxFields = 100;
+
     public enum Format
     {
         Form,
@@ -52,17 +59,20 @@ public static class WebhookBody
     {
         // FormReader decodes '+' as space and percent-escapes as UTF-8, and keeps values that contain '='.
         // Pair by pair rather than ReadForm: its multi-value dictionary would be built only to be copied
-        // (bench/README.md: 5.0 KB → 3.0 KB per webhook). The dictionary is sized from the separators.
-        using var reader = new FormReader(Encoding.UTF8.GetString(body));
-        var pairs = new Dictionary<string, string>(body.Count((byte)'&') + 1, StringComparer.OrdinalIgnoreCase);
+        // (bench/README.md: 5.0 KB → 3.0 KB per webhook). The dictionary is sized from the separators,
+        // but never beyond the field limit: this runs before the token is checked, and 16 KB of '&'
+        // must not buy anyone a 16,000-entry dictionary.
+        using var reader = new FormReader(Encoding.UTF8.GetString(body)) { ValueCountLimit = MaxFields };
+        var pairs = new Dictionary<string, string>(Math.Min(body.Count((byte)'&') + 1, MaxFields), StringComparer.OrdinalIgnoreCase);
         try
         {
             var count = 0;
             while (reader.ReadNextPair() is { } pair)
             {
-                if (++count > reader.ValueCountLimit)
+                if (++count > MaxFields)
                 {
-                    throw new InvalidDataException($"Form value count limit {reader.ValueCountLimit} exceeded.");
+                    // FormReader's own words, so this reads exactly as ReadForm would (bench/ checks it).
+                    throw new InvalidDataException($"Form value count limit {MaxFields} exceeded.");
                 }
 
                 pairs.TryAdd(pair.Key, pair.Value);
@@ -93,8 +103,14 @@ public static class WebhookBody
                 return false;
             }
 
+            var count = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (++count > MaxFields)
+                {
+                    throw new JsonException($"A webhook has at most {MaxFields} fields.");
+                }
+
                 var name = reader.GetString()!;
                 reader.Read();
                 string? value = reader.TokenType switch
@@ -120,6 +136,12 @@ public static class WebhookBody
         }
         catch (JsonException e)
         {
+            error = WebhookError.Malformed($"The JSON body cannot be read: {e.Message}");
+            return false;
+        }
+        catch (InvalidOperationException e)
+        {
+            // GetString throws this, not JsonException, for an escape that is half a surrogate pair ("\ud800").
             error = WebhookError.Malformed($"The JSON body cannot be read: {e.Message}");
             return false;
         }

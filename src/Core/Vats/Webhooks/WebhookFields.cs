@@ -28,9 +28,16 @@ public sealed class WebhookFields : ReadOnlyDictionary<string, string>
         return new WebhookFields(fields, false);
     }
 
-    /// <summary>The value, trimmed, or null when absent or blank.</summary>
+    /// <summary>
+    /// The value without leading or trailing spaces (what an unencoded '+' becomes), or null when
+    /// absent or only spaces. Other characters, line breaks and control characters included, are
+    /// kept for validation to see.
+    /// </summary>
     public string? Optional(string name) =>
-        TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        TryGetValue(name, out var value) && value.Trim(' ') is { Length: > 0 } trimmed ? trimmed : null;
+
+    /// <summary>The value exactly as sent, or null: a credential is compared as it came, blanks and all.</summary>
+    public string? Exact(string name) => TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The same fields less the PBX's credential, fit to be stored or queued.</summary>
     public Dictionary<string, string> WithoutSecrets()
