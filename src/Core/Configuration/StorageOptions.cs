@@ -9,6 +9,9 @@ public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceU
 {
     public const string Setting = "AzureWebJobsStorage";
 
+    /// <summary>Identity-based <c>__blobServiceUri</c>; needed only when recordings are archived (checked there).</summary>
+    public Uri? BlobServiceUri { get; init; }
+
     public bool UsesIdentity => ConnectionString is null;
 
     public static StorageOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
@@ -32,7 +35,10 @@ public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceU
                 [$"{Setting} is required: a storage connection string (UseDevelopmentStorage=true for Azurite), or {Setting}__queueServiceUri and {Setting}__tableServiceUri for identity-based access."]);
         }
 
-        return new StorageOptions(null, queue, table, section["clientId"]);
+        return new StorageOptions(null, queue, table, section["clientId"])
+        {
+            BlobServiceUri = ParseUri(section["blobServiceUri"], $"{Setting}__blobServiceUri"),
+        };
     }
 
     private static Uri? ParseUri(string? text, string setting)

@@ -28,11 +28,17 @@ internal static class StorageServiceCollectionExtensions
             {
                 clients.AddQueueServiceClient(connection).ConfigureOptions(UseTriggerEncoding);
                 clients.AddTableServiceClient(connection);
+                clients.AddBlobServiceClient(connection);
             }
             else
             {
                 clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(UseTriggerEncoding);
                 clients.AddTableServiceClient(storage.TableServiceUri!);
+                if (storage.BlobServiceUri is { } blobs)
+                {
+                    clients.AddBlobServiceClient(blobs);
+                }
+
                 clients.UseCredential(Credential(storage.ClientId));
             }
         });
