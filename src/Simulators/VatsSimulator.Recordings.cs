@@ -16,6 +16,8 @@ public sealed partial class VatsSimulator
 
     private const int ChunkBytes = 64 * 1024;
 
+    private const string SizedFolder = "bytes-";
+
     private readonly ConcurrentDictionary<string, VatsRecording> _recordings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _recordingRequests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _recordingDownloads = new(StringComparer.Ordinal);
@@ -31,9 +33,24 @@ public sealed partial class VatsSimulator
 
     public void AddRecording(string file, VatsRecording recording) => _recordings[file] = recording;
 
-    /// <summary>The file as served (configured, or the default for its name).</summary>
-    public VatsRecording Recording(string file) =>
-        _recordings.TryGetValue(file, out var recording) ? recording : new VatsRecording(DefaultRecordingBytes) { Seed = VatsRecording.SeedOf(file) };
+    /// <summary>
+    /// The file as served: configured, else the default for its name; a file under
+    /// <c>bytes-N/</c> is N bytes long (the benchmark asks for its sizes that way).
+    /// </summary>
+    public VatsRecording Recording(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (_recordings.TryGetValue(file, out var recording))
+        {
+            return recording;
+        }
+
+        var length = file.StartsWith(SizedFolder, StringComparison.Ordinal)
+            && long.TryParse(file.AsSpan(SizedFolder.Length, Math.Max(0, file.IndexOf('/', StringComparison.Ordinal) - SizedFolder.Length)), System.Globalization.CultureInfo.InvariantCulture, out var sized)
+            ? sized
+            : DefaultRecordingBytes;
+        return new VatsRecording(length) { Seed = VatsRecording.SeedOf(file) };
+    }
 
     /// <summary>Requests for the file, answered or not.</summary>
     public int RecordingRequests(string file) => _recordingRequests.GetValueOrDefault(file);
