@@ -49,3 +49,6 @@ if [ -x /tmp/dntools/dotnet-trace ] || command -v dotnet-trace >/dev/null; then
 else
   echo "dotnet-trace not installed (dotnet tool install dotnet-trace --tool-path /tmp/dntools): skipped"
 fi
+
+step "recordings: the archiver against a raw upload, and one 50 MiB archive's memory"
+dotnet "$load" archive --files 100 --bytes 1048576 --large-bytes 52428800 --rounds 5 --label final

@@ -101,7 +101,7 @@ INFO
 if $simulators; then
   echo
   dotnet "$simulators_dll" play --bridge "http://127.0.0.1:$bridge_port/" \
-    --crm-token "$Vats__CrmToken" --elma "http://127.0.0.1:$elma_port/" --recording-host 127.0.0.1
+    --crm-token "$Vats__CrmToken" --elma "http://127.0.0.1:$elma_port/" --recording-host "http://127.0.0.1:$vats_port"
 fi
 
 if $once; then

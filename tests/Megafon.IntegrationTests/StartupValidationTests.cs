@@ -51,6 +51,10 @@ public sealed class StartupValidationTests
         { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
         { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
         { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },
+        { "Recordings:MaxBytes", "10", "Recordings__MaxBytes" },
+        { "Recordings:LinkLifetime", "8.00:00:00", "Recordings__LinkLifetime" },
+        { "Recordings:RetentionDays", "0", "Recordings__RetentionDays" },
+        { "Recordings:DownloadTimeout", "00:10:00", "Recordings__DownloadTimeout" },
     };
 
     [Theory]
@@ -96,6 +100,25 @@ public sealed class StartupValidationTests
 
         var validation = Assert.IsType<OptionsValidationException>(error);
         Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Identity_based_storage_needs_a_blob_endpoint_whether_or_not_recordings_are_archived(bool archive)
+    {
+        // The reconciliation's run lock and the host's timers keep their leases in blobs too.
+        var settings = ValidSettings();
+        settings["AzureWebJobsStorage"] = null;
+        settings["AzureWebJobsStorage:queueServiceUri"] = "https://stbridge.queue.core.windows.net";
+        settings["AzureWebJobsStorage:tableServiceUri"] = "https://stbridge.table.core.windows.net";
+        settings["Recordings:Archive"] = archive ? "true" : "false";
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+
+        var error = Record.Exception(() => builder.Services.AddMegafonBridge(builder.Configuration));
+
+        Assert.Contains("AzureWebJobsStorage__blobServiceUri", Assert.IsType<OptionsValidationException>(error).Message, StringComparison.Ordinal);
     }
 
     [Fact]
