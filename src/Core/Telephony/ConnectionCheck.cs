@@ -1,4 +1,5 @@
 using Megafon.Core.Calls;
+using Megafon.Core.Contacts;
 using Megafon.Core.Http;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Api;
@@ -6,10 +7,11 @@ using Megafon.Core.Vats.Api;
 namespace Megafon.Core.Telephony;
 
 /// <summary>
-/// ELMA365's «Проверить подключение»: is the PBX reachable with our key, and is the bridge's
-/// storage there? (The ELMA365 settings are checked when the app starts: it does not run without them.)
+/// ELMA365's «Проверить подключение»: is the PBX reachable with our key, is the bridge's storage
+/// there, and, when the contact lookup is on, does ELMA365's API take its token and module code?
+/// (The other ELMA365 settings are checked when the app starts: it does not run without them.)
 /// </summary>
-public sealed class ConnectionCheck(VatsApiClient vats, VatsEventQueues queues, CallStore calls)
+public sealed class ConnectionCheck(VatsApiClient vats, VatsEventQueues queues, CallStore calls, ContactLookupCheck contacts)
 {
     public async Task<ApiResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +32,11 @@ public sealed class ConnectionCheck(VatsApiClient vats, VatsEventQueues queues, 
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
         {
             return Failed($"Хранилище моста недоступно (очередь {QueueNames.VatsEvents} или таблица {CallStore.TableName}): проверьте настройку AzureWebJobsStorage. {e.Message}");
+        }
+
+        if (await contacts.RunAsync(cancellationToken).ConfigureAwait(false) is { } contactFailure)
+        {
+            return Failed(contactFailure);
         }
 
         return ApiResult.Ok(new Dictionary<string, object> { ["success"] = true });
