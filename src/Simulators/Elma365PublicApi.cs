@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Megafon.Simulators;
 
 /// <summary>How the simulated public API misbehaves, when told to.</summary>
-public enum Elma365ApiFailure
+public enum Elma365PublicApiFailure
 {
     None,
 
@@ -41,6 +41,18 @@ public sealed class Elma365PublicApi
     public const string Contacts = "_clients/_contacts";
     public const string Companies = "_clients/_companies";
 
+    // The standard CRM's codes, with the types the scheme gives them.
+    private static readonly (string Code, string Type, string Label)[] StandardFieldTypes =
+    [
+        ("__id", "STRING", "ID"),
+        ("__name", "STRING", "Название"),
+        ("__createdAt", "DATETIME", "Дата создания"),
+        ("_phone", "PHONE", "Телефон"),
+        ("_responsible", "SYS_USER", "Ответственный"),
+    ];
+
+    private static readonly string[] StandardFields = [.. StandardFieldTypes.Select(f => f.Code)];
+
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _items = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<JsonObject> _listRequests = new();
     private long _bindingsRequests;
@@ -62,10 +74,13 @@ public sealed class Elma365PublicApi
     /// <summary>Every answer waits this long first.</summary>
     public TimeSpan Delay { get; set; }
 
-    public Elma365ApiFailure Failure { get; set; }
+    public Elma365PublicApiFailure Failure { get; set; }
 
     /// <summary>Field codes that hold phones, per app; a <c>tf</c> filter on one matches by digits.</summary>
     public ISet<string> PhoneFields { get; } = new HashSet<string>(StringComparer.Ordinal) { "_phone" };
+
+    /// <summary>The field codes an app's scheme lists (every app has the same ones here).</summary>
+    public ISet<string> SchemeFields { get; } = new HashSet<string>(StandardFields, StringComparer.Ordinal);
 
     /// <summary>The bodies of the list requests received, in order.</summary>
     public IReadOnlyList<JsonObject> ListRequests => [.. _listRequests];
@@ -114,12 +129,14 @@ public sealed class Elma365PublicApi
         _items.Clear();
         _listRequests.Clear();
         Bindings.Clear();
+        SchemeFields.Clear();
+        SchemeFields.UnionWith(StandardFields);
         Interlocked.Exchange(ref _bindingsRequests, 0);
         Interlocked.Exchange(ref _schemeRequests, 0);
         Interlocked.Exchange(ref _failNext, 0);
         BindingsForbidden = false;
         Delay = TimeSpan.Zero;
-        Failure = Elma365ApiFailure.None;
+        Failure = Elma365PublicApiFailure.None;
         Token = DefaultToken;
         ModuleCode = DefaultModuleCode;
     }
@@ -255,7 +272,6 @@ public sealed class Elma365PublicApi
             return Error(404, $"application {ns}/{code} not found");
         }
 
-        static JsonObject Field(string code, string type, string label) => new() { ["code"] = code, ["type"] = type, ["view"] = new JsonObject { ["name"] = label } };
         return Results.Json(new JsonObject
         {
             ["success"] = true,
@@ -265,12 +281,11 @@ public sealed class Elma365PublicApi
                 ["namespace"] = ns,
                 ["code"] = code,
                 ["name"] = code == "_companies" ? "Компании" : "Контакты",
-                ["fields"] = new JsonArray(
-                    Field("__id", "STRING", "ID"),
-                    Field("__name", "STRING", "Название"),
-                    Field("__createdAt", "DATETIME", "Дата создания"),
-                    Field("_phone", "PHONE", "Телефон"),
-                    Field("_responsible", "SYS_USER", "Ответственный")),
+                ["fields"] = new JsonArray([.. SchemeFields.Order(StringComparer.Ordinal).Select(code =>
+                {
+                    var known = StandardFieldTypes.FirstOrDefault(f => f.Code == code);
+                    return (JsonNode)new JsonObject { ["code"] = code, ["type"] = known.Type ?? "STRING", ["view"] = new JsonObject { ["name"] = known.Label ?? code } };
+                })]),
             },
         });
     }
@@ -298,17 +313,17 @@ public sealed class Elma365PublicApi
         Interlocked.CompareExchange(ref _failNext, 0, -1);
         switch (Failure)
         {
-            case Elma365ApiFailure.Down:
+            case Elma365PublicApiFailure.Down:
                 context.Abort();
                 return Results.Empty;
-            case Elma365ApiFailure.Unauthorized:
+            case Elma365PublicApiFailure.Unauthorized:
                 return Error(401, "unauthorized");
-            case Elma365ApiFailure.TooManyRequests:
+            case Elma365PublicApiFailure.TooManyRequests:
                 context.Response.Headers.RetryAfter = "30";
                 return Error(429, "too many requests");
-            case Elma365ApiFailure.ServerError:
+            case Elma365PublicApiFailure.ServerError:
                 return Results.Text("Service Unavailable", statusCode: 503);
-            case Elma365ApiFailure.Garbage:
+            case Elma365PublicApiFailure.Garbage:
                 return Results.Content("<html><body><h1>Вход в систему</h1></body></html>", "text/html", statusCode: 200);
         }
 

@@ -43,6 +43,11 @@ public sealed class StartupValidationTests
         { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
         { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
         { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },
+        // The contact lookup is optional, but never half-configured.
+        { "Elma365:ApiUrl", "https://mycompany.elma365.ru", "Elma365__ApiToken" },
+        { "Elma365:ModuleCode", "ext_megafon", "Elma365__ApiUrl" },
+        { "Contact:Budget", "00:00:30", "Contact__Budget" },
+        { "Contact:Apps", "contacts", "Contact__Apps" },
     };
 
     [Theory]

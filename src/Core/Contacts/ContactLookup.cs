@@ -106,8 +106,6 @@ public sealed partial class ContactLookup(
     /// </summary>
     private async Task<(ContactAnswer Answer, bool Found, bool Complete, string? Reason)> AskElma365Async(string canonical, CancellationToken cancellationToken)
     {
-        // The mapping is nearly always in memory; when it is not, it is fetched alongside the search.
-        var numbers = bindings.GetAsync(CancellationToken.None);
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var searches = _apps.Select(app => SearchAsync(app, canonical, work.Token)).ToList();
         try
@@ -132,9 +130,11 @@ public sealed partial class ContactLookup(
                 return (new ContactAnswer(match.Name, null), true, true, null);
             }
 
+            // Asked only for a match (and nearly always in memory), so a failing ELMA365 is not
+            // asked twice per call.
             try
             {
-                var responsible = ContactPicker.Responsible(match, await numbers.WaitAsync(cancellationToken).ConfigureAwait(false));
+                var responsible = ContactPicker.Responsible(match, await bindings.GetAsync(cancellationToken).ConfigureAwait(false));
                 return (new ContactAnswer(match.Name, responsible), true, true, null);
             }
             catch (Exception e) when (e is Elma365ApiException or OperationCanceledException)
@@ -147,9 +147,9 @@ public sealed partial class ContactLookup(
         finally
         {
             work.Cancel();
-            foreach (var task in searches.Cast<Task>().Append(numbers))
+            foreach (var search in searches)
             {
-                Observe(task);
+                Observe(search);
             }
         }
     }
