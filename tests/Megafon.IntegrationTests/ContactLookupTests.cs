@@ -15,41 +15,84 @@ namespace Megafon.IntegrationTests;
 public sealed class ContactLookupFixture : BridgeFixture
 {
     public const string ApiToken = "elma365-api-token-for-tests";
+    public const string Alexey = "0f000000-0000-4000-8000-000000000703";
+    public const string Maria = "0f000000-0000-4000-8000-000000000704";
     public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(700);
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-    [
-        new("Elma365:ApiUrl", Elma365.BaseAddress.ToString()),
-        new("Elma365:ApiToken", ApiToken),
-        new("Elma365:ModuleCode", Elma365PublicApi.DefaultModuleCode),
-        new("Contact:Budget", "00:00:00.700"),
-    ];
+    private bool _bindingsRead;
+
+    /// <summary>«Настроить» as the tests keep it: the bridge reads it at start-up and keeps it in memory.</summary>
+    public void SeedElma365()
+    {
+        Elma365.Api.Reset();
+        Elma365.Api.Token = ApiToken;
+        Elma365.Api.Bindings["703"] = Alexey;
+        Elma365.Api.Bindings["704"] = Maria;
+    }
+
+    /// <summary>
+    /// Waits until the bridge has read the bindings at start-up, so no test's failure mode (or
+    /// reset) lands in the middle of that read and leaves the bridge without them for minutes.
+    /// </summary>
+    public async Task WaitForStartupBindingsAsync()
+    {
+        if (_bindingsRead)
+        {
+            return;
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Elma365.Api.BindingsRequestCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the bridge did not read the module's bindings at start-up");
+            await Task.Delay(20);
+        }
+
+        // The read is answered in the same instant it is counted; this covers its way back.
+        await Task.Delay(200);
+        _bindingsRead = true;
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings()
+    {
+        // Before the host starts: it fetches the bindings at once.
+        SeedElma365();
+        return
+        [
+            new("Elma365:ApiUrl", Elma365.BaseAddress.ToString()),
+            new("Elma365:ApiToken", ApiToken),
+            new("Elma365:ModuleCode", Elma365PublicApi.DefaultModuleCode),
+            new("Contact:Budget", "00:00:00.700"),
+        ];
+    }
 }
 
 /// <summary>
 /// <c>contact</c> answered from ELMA365 over real HTTP: the PBX's webhook in, the simulator's
 /// /pub/v1 behind, the contacts table in Azurite. Each test uses numbers of its own, because
-/// answers are cached per number; the bindings stay the same throughout (they are cached in memory).
+/// answers are cached per number; the bindings stay the same throughout (they are cached in memory,
+/// read when the bridge starts).
 /// </summary>
 public sealed class ContactLookupTests(ContactLookupFixture bridge) : IClassFixture<ContactLookupFixture>, IAsyncLifetime
 {
-    private const string Alexey = "0f000000-0000-4000-8000-000000000703";
-    private const string Maria = "0f000000-0000-4000-8000-000000000704";
+    private const string Alexey = ContactLookupFixture.Alexey;
+    private const string Maria = ContactLookupFixture.Maria;
     private const string Unbound = "0f000000-0000-4000-8000-000000000999";
 
     private Elma365PublicApi Api => bridge.Elma365.Api;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        Api.Reset();
-        Api.Token = ContactLookupFixture.ApiToken;
-        Api.Bindings["703"] = Alexey;
-        Api.Bindings["704"] = Maria;
+        await bridge.WaitForStartupBindingsAsync();
+        bridge.SeedElma365();
         bridge.Vats.Failure = VatsFailure.None;
-        return Task.CompletedTask;
     }
 
-    public Task DisposeAsync() => InitializeAsync();
+    public Task DisposeAsync()
+    {
+        bridge.SeedElma365();
+        return Task.CompletedTask;
+    }
 
     private async Task<(HttpStatusCode Status, JsonObject Body, TimeSpan Elapsed)> ContactAsync(string phone)
     {

@@ -211,8 +211,8 @@ public sealed partial class ContactLookup(
         metrics.ContactLookup(outcome, reason, elapsed);
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var routing = !found ? "unknown" : responsible is null ? "name only" : $"routed to {responsible}";
-            LogAnswered(logger, PhoneMask.Mask(phone), outcome, routing, reason, elapsed.TotalMilliseconds);
+            var routing = !found ? "unknown caller" : responsible is null ? "name only" : $"routed to {responsible}";
+            LogAnswered(logger, PhoneMask.Mask(phone), outcome, reason is null ? routing : $"{routing}, {reason}", elapsed.TotalMilliseconds);
         }
     }
 
@@ -222,8 +222,8 @@ public sealed partial class ContactLookup(
     private static void Observe(Task task) =>
         task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {Phone}: {Outcome}, {Routing} ({Reason}) in {ElapsedMs:F0} ms")]
-    private static partial void LogAnswered(ILogger logger, string phone, string outcome, string routing, string? reason, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {Phone}: {Outcome}, {Routing} in {ElapsedMs:F0} ms")]
+    private static partial void LogAnswered(ILogger logger, string phone, string outcome, string routing, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Phone}: ELMA365 lookup failed ({Reason}, status {Status}) after {ElapsedMs:F0} ms; the PBX was answered {{}} and routes as usual")]
     private static partial void LogFailed(ILogger logger, string phone, string reason, int? status, double elapsedMs);

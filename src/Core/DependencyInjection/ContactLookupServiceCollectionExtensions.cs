@@ -50,7 +50,7 @@ internal static class ContactLookupServiceCollectionExtensions
         services.AddSingleton<VoipBindingsCache>();
         services.AddSingleton<ContactLookup>();
         services.AddSingleton<ContactLookupCheck>();
-        services.AddHostedService<ContactCacheInitializer>();
+        services.AddHostedService<ContactLookupWarmup>();
         return services;
     }
 }
