@@ -38,11 +38,12 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_storage_account_has_the_calls_table_and_a_deployment_container()
+    public async Task The_storage_account_has_the_calls_and_contacts_tables_and_a_deployment_container()
     {
         var template = await CompiledTemplate.GetAsync();
 
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("calls"));
+        Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("contacts"));
         var container = Assert.Single(template.Resources("Microsoft.Storage/storageAccounts/blobServices/containers"));
         Assert.Equal("None", container.Properties.GetProperty("publicAccess").GetString());
     }
