@@ -247,7 +247,9 @@ public sealed class ContactLookupTests(ContactLookupFixture bridge) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(body);
-        Assert.InRange(elapsed, ContactLookupFixture.Budget - TimeSpan.FromMilliseconds(100), ContactLookupFixture.Budget + TimeSpan.FromMilliseconds(500));
+        // Not before the budget ran out (it did wait for ELMA365), and well before ELMA365's 2 s
+        // (the margin is the webhook's own way in and out on a busy machine).
+        Assert.InRange(elapsed, ContactLookupFixture.Budget - TimeSpan.FromMilliseconds(100), ContactLookupFixture.Budget + TimeSpan.FromMilliseconds(800));
         Assert.NotEmpty(Api.ListRequests);
     }
 
@@ -267,7 +269,7 @@ public sealed class ContactLookupTests(ContactLookupFixture bridge) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(body);
-        Assert.True(elapsed < ContactLookupFixture.Budget + TimeSpan.FromMilliseconds(500), $"answered after {elapsed.TotalMilliseconds} ms");
+        Assert.True(elapsed < ContactLookupFixture.Budget + TimeSpan.FromMilliseconds(800), $"answered after {elapsed.TotalMilliseconds} ms");
     }
 
     [Fact]

@@ -46,6 +46,22 @@ public sealed partial class ContactLookup(
             return ContactAnswer.Unknown;
         }
 
+        try
+        {
+            return await AnswerAsync(phone, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The PBX must never see a 5xx for this, whatever went wrong here.
+            metrics.ContactLookup("failed", "error", TimeSpan.Zero);
+            LogUnexpected(logger, e.GetType().Name, PhoneMask.Mask(phone));
+            return ContactAnswer.Unknown;
+        }
+    }
+
+    private async Task<ContactAnswer> AnswerAsync(string phone, CancellationToken cancellationToken)
+    {
+
         var started = time.GetTimestamp();
         if (PhoneNumber.Canonical(phone) is not { } canonical)
         {
@@ -230,6 +246,9 @@ public sealed partial class ContactLookup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Phone}: ELMA365 lookup failed ({Reason}, status {Status}) after {ElapsedMs:F0} ms; answered from an expired cache entry")]
     private static partial void LogStale(ILogger logger, string phone, string reason, int? status, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Contact {Phone}: the lookup failed unexpectedly ({Error}); the PBX was answered {{}}")]
+    private static partial void LogUnexpected(ILogger logger, string error, string phone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The contact cache could not be read ({Error}); asking ELMA365")]
     private static partial void LogCacheUnavailable(ILogger logger, string error);

@@ -25,7 +25,7 @@ public sealed class ContactLookupCheck(Elma365ApiClient api, IOptions<Elma365Api
         {
             try
             {
-                var probe = new Elma365ListRequest(true, 1, new Dictionary<string, bool> { ["__id"] = true }, new Elma365Filter(new Dictionary<string, string>()), []);
+                var probe = new Elma365ListRequest(Active: true, Size: 1, new Dictionary<string, bool> { ["*"] = true }, Filter: null, SortExpressions: []);
                 await api.ListAsync(app, probe, cancellationToken).ConfigureAwait(false);
             }
             catch (Elma365ApiException e)

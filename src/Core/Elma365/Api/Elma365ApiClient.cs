@@ -71,7 +71,8 @@ public sealed class Elma365ApiClient(HttpClient http, IOptions<Elma365ApiOptions
     private async Task<T> SendAsync<T>(HttpRequestMessage request, string what, Elma365ApiFailure forbidden, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiToken);
+        // Trimmed: a token pasted into an app setting or a Key Vault secret often brings a line break.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiToken.Trim());
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {

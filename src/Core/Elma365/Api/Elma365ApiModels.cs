@@ -10,7 +10,7 @@ public sealed record Elma365ListRequest(
     bool Active,
     int Size,
     IReadOnlyDictionary<string, bool> Fields,
-    Elma365Filter Filter,
+    Elma365Filter? Filter,
     IReadOnlyList<Elma365Sort> SortExpressions);
 
 /// <summary>A table filter: each field code with the value its items must contain.</summary>
