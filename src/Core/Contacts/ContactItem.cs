@@ -74,53 +74,38 @@ public sealed record ContactItem(string Id, DateTimeOffset? CreatedAt, string? N
         return builder.ToString();
     }
 
-    private static List<string> ReadPhones(JsonElement item, string field)
-    {
-        var phones = new List<string>();
-        if (!item.TryGetProperty(field, out var value))
-        {
-            return phones;
-        }
-
-        foreach (var entry in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : Enumerable.Repeat(value, 1))
-        {
-            var tel = entry.ValueKind switch
+    // A phone: {"type", "tel"} as documented, or a bare string.
+    private static List<string> ReadPhones(JsonElement item, string field) =>
+        [.. Entries(item, field)
+            .Select(entry => entry.ValueKind switch
             {
                 JsonValueKind.Object => Text(entry, "tel"),
                 JsonValueKind.String => entry.GetString(),
                 _ => null,
-            };
-            if (PhoneNumber.Canonical(tel) is { } canonical)
-            {
-                phones.Add(canonical);
-            }
-        }
+            })
+            .Select(PhoneNumber.Canonical)
+            .OfType<string>()];
 
-        return phones;
-    }
-
-    private static List<string> ReadUsers(JsonElement item, string field)
-    {
-        var users = new List<string>();
-        if (!item.TryGetProperty(field, out var value))
-        {
-            return users;
-        }
-
-        foreach (var entry in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : Enumerable.Repeat(value, 1))
-        {
-            var id = entry.ValueKind switch
+    // A user: an id as documented, or an object carrying one.
+    private static List<string> ReadUsers(JsonElement item, string field) =>
+        [.. Entries(item, field)
+            .Select(entry => entry.ValueKind switch
             {
                 JsonValueKind.String => entry.GetString(),
                 JsonValueKind.Object => Text(entry, "id") ?? Text(entry, "__id"),
                 _ => null,
-            };
-            if (!string.IsNullOrWhiteSpace(id))
-            {
-                users.Add(id);
-            }
+            })
+            .Where(id => !string.IsNullOrWhiteSpace(id))
+            .OfType<string>()];
+
+    // The values of a multiple field (an array), or its one value where a single one came instead.
+    private static List<JsonElement> Entries(JsonElement item, string field)
+    {
+        if (!item.TryGetProperty(field, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return [];
         }
 
-        return users;
+        return value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : [value];
     }
 }
