@@ -12,7 +12,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace Megafon.IntegrationTests;
 
 /// <summary>The bridge with the contact lookup on, pointed at the ELMA365 simulator's public API.</summary>
-public sealed class ContactLookupFixture : BridgeFixture
+public class ContactLookupFixture : BridgeFixture
 {
     public const string ApiToken = "elma365-api-token-for-tests";
     public const string Alexey = "0f000000-0000-4000-8000-000000000703";
@@ -51,6 +51,16 @@ public sealed class ContactLookupFixture : BridgeFixture
         // The read is answered in the same instant it is counted; this covers its way back.
         await Task.Delay(200);
         _bindingsRead = true;
+    }
+
+    /// <summary>Posts the PBX's <c>cmd=contact</c> for <paramref name="phone"/>; the answer and how long it took.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body, TimeSpan Elapsed)> ContactAsync(string phone)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await Pbx.SendAsync(VatsScenarios.Contact($"contact-{phone}-{Guid.NewGuid():N}", phone));
+        var text = await response.Content.ReadAsStringAsync();
+        watch.Stop();
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), watch.Elapsed);
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings()
@@ -94,14 +104,7 @@ public sealed class ContactLookupTests(ContactLookupFixture bridge) : IClassFixt
         return Task.CompletedTask;
     }
 
-    private async Task<(HttpStatusCode Status, JsonObject Body, TimeSpan Elapsed)> ContactAsync(string phone)
-    {
-        var watch = Stopwatch.StartNew();
-        using var response = await bridge.Pbx.SendAsync(VatsScenarios.Contact($"contact-{phone}-{Guid.NewGuid():N}", phone));
-        var text = await response.Content.ReadAsStringAsync();
-        watch.Stop();
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), watch.Elapsed);
-    }
+    private Task<(HttpStatusCode Status, JsonObject Body, TimeSpan Elapsed)> ContactAsync(string phone) => bridge.ContactAsync(phone);
 
     private async Task<JsonObject> ConnectionTestAsync()
     {
@@ -379,5 +382,33 @@ public sealed class ContactLookupTests(ContactLookupFixture bridge) : IClassFixt
         var check = await ConnectionTestAsync();
 
         Assert.Contains("Contact__ResponsibleField", check["failReason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A bridge of its own for the storage outage below, so the other tests keep their storage.</summary>
+public sealed class ContactStorageOutageFixture : ContactLookupFixture;
+
+public sealed class ContactStorageOutageTests(ContactStorageOutageFixture bridge) : IClassFixture<ContactStorageOutageFixture>
+{
+    [Fact]
+    public async Task With_the_storage_down_a_known_client_is_still_answered_from_ELMA365_in_time()
+    {
+        await bridge.WaitForStartupBindingsAsync();
+        bridge.SeedElma365();
+        bridge.Elma365.Api.AddContact("Без хранилища", ["+79165550130"], [ContactLookupFixture.Alexey]);
+        await bridge.Azurite.StopAsync();
+        try
+        {
+            var (status, body, elapsed) = await bridge.ContactAsync("79165550130");
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("Без хранилища", body["contact_name"]?.GetValue<string>());
+            Assert.Equal("703", body["responsible"]?.GetValue<string>());
+            Assert.True(elapsed < ContactLookupFixture.Budget + TimeSpan.FromMilliseconds(800), $"answered after {elapsed.TotalMilliseconds} ms");
+        }
+        finally
+        {
+            await bridge.Azurite.StartAgainAsync();
+        }
     }
 }

@@ -61,7 +61,6 @@ public sealed partial class ContactLookup(
 
     private async Task<ContactAnswer> AnswerAsync(string phone, CancellationToken cancellationToken)
     {
-
         var started = time.GetTimestamp();
         if (PhoneNumber.Canonical(phone) is not { } canonical)
         {
@@ -182,7 +181,8 @@ public sealed partial class ContactLookup(
         return [.. items.Select(i => ContactItem.Read(i, _options.NameField, _options.PhoneField, _options.ResponsibleField))];
     }
 
-    // Bounded to a quarter of the budget: a slow table must leave ELMA365 time to answer.
+    // Bounded to a quarter of the budget: a slow table must leave ELMA365 time to answer. Never
+    // throws: without the cache the lookup asks ELMA365 (and a spent budget shows there).
     private async Task<ContactCacheEntity?> ReadCacheAsync(string canonical, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -191,7 +191,7 @@ public sealed partial class ContactLookup(
         {
             return await cache.ReadAsync(canonical, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             LogCacheUnavailable(logger, e.GetType().Name);
             return null;
