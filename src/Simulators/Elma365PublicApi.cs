@@ -91,6 +91,9 @@ public sealed class Elma365PublicApi
 
     public long SchemeRequestCount => Interlocked.Read(ref _schemeRequests);
 
+    /// <summary>Every request so far, whatever its endpoint (to tell when a client has gone quiet).</summary>
+    public long RequestCount => ListRequestCount + BindingsRequestCount + SchemeRequestCount;
+
     /// <summary>The next <paramref name="count"/> requests get 503, then all is well again (a blip).</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
 

@@ -115,6 +115,22 @@ public sealed partial class ContactLookup(
     }
 
     /// <summary>
+    /// Reads one item of each app the way a search does, so the first caller after start-up does
+    /// not pay for compiling this path or opening connections. Failures are the caller's to log.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        foreach (var app in _apps)
+        {
+            var probe = new Elma365ListRequest(true, 1, new Dictionary<string, bool> { ["*"] = true }, Filter: null, [new Elma365Sort("__createdAt", Ascending: true)]);
+            foreach (var item in await api.ListAsync(app, probe, cancellationToken).ConfigureAwait(false))
+            {
+                _ = ContactItem.Read(item, _options.NameField, _options.PhoneField, _options.ResponsibleField);
+            }
+        }
+    }
+
+    /// <summary>
     /// Searches every app at once and applies the pick rule in the apps' order: an app's match
     /// counts only when every app before it answered that it has none. Complete is false when the
     /// answer lacks something a later call could get (the bindings failed): it is then not cached.
@@ -181,18 +197,24 @@ public sealed partial class ContactLookup(
         return [.. items.Select(i => ContactItem.Read(i, _options.NameField, _options.PhoneField, _options.ResponsibleField))];
     }
 
-    // Bounded to a quarter of the budget: a slow table must leave ELMA365 time to answer. Never
-    // throws: without the cache the lookup asks ELMA365 (and a spent budget shows there).
+    // Bounded to a quarter of the budget: a slow table must leave ELMA365 time to answer. The
+    // wait is cut off here, not left to the storage client, and the read starts on another
+    // thread: with the storage gone, the client was seen to hold the calling thread for most of
+    // a second before it even returned its task. Never throws: without the cache the lookup asks
+    // ELMA365 (and a spent budget shows there).
     private async Task<ContactCacheEntity?> ReadCacheAsync(string canonical, CancellationToken cancellationToken)
     {
+        var limit = _options.Budget / 4;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Budget / 4);
+        timeout.CancelAfter(limit);
+        var read = Task.Run(() => cache.ReadAsync(canonical, timeout.Token), CancellationToken.None);
         try
         {
-            return await cache.ReadAsync(canonical, timeout.Token).ConfigureAwait(false);
+            return await read.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
+            Observe(read);
             LogCacheUnavailable(logger, e.GetType().Name);
             return null;
         }
