@@ -39,10 +39,14 @@ internal static class Quick
         Check((int)calls["missing"] == 0 && (int)calls["send_errors"] == 0, "every webhook of the calls reached the ELMA365 simulator");
         Check(((Dictionary<string, double>)calls["devhost_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
 
-        Console.WriteLine("quick 4/4: recording archiver vs raw UploadAsync (3 files of 64 KiB, one round) and one 4 MiB archive's memory");
+        Console.WriteLine("quick 4/5: recording archiver vs raw UploadAsync (3 files of 64 KiB, one round) and one 4 MiB archive's memory");
         var archive = await ArchiveBench.RunAsync(3, 64 * 1024, 4 * 1024 * 1024, 1, "quick");
         Check((double)archive["archive_recordings_per_s"] > 0 && (double)archive["raw_upload_recordings_per_s"] > 0, "every recording was archived (checked per file) and the raw uploads ran");
         Check(((ArchiveBench.Memory)archive["memory_large"]).AllocatedMiB > 0, "the memory of one archive was measured");
+        Console.WriteLine("quick 5/5: contact lookup, 10 known and 4 unknown callers cold (ELMA365 simulator at 50 ms), then warm");
+        var contact = await ContactBench.RunAsync(new ContactBenchOptions(10, 4, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(700), 1, "quick", Warmup: 3));
+        Check((int)contact["wrong_answers"] == 0, "every contact answer named the caller and their manager, or was {} for an unknown one");
+        Check((int)contact["elma365_list_requests_cold"] > 0 && (int)contact["elma365_list_requests_warm"] == 0, "the cold pass asked ELMA365, the warm pass was answered from the contacts table");
 
         Console.WriteLine(failures.Count == 0
             ? "quick: all load harnesses ran (no timings asserted)"

@@ -1,8 +1,8 @@
 // The storage account behind everything the app keeps: the Functions host's own blobs and leases,
-// the "vats-events" and "recordings" queues (and their poison queues), the "calls" table, the
-// private "recordings" container of archived call recordings with its lifecycle rule, and the Flex
-// Consumption deployment package container. Shared keys are disabled: every caller uses Entra ID, so no key or
-// key-bearing connection string exists anywhere in the app's configuration.
+// the "vats-events" and "recordings" queues (and their poison queues), the "calls" and "contacts"
+// tables, the private "recordings" container of archived call recordings with its lifecycle rule, and
+// the Flex Consumption deployment package container. Shared keys are disabled: every caller uses Entra
+// ID, so no key or key-bearing connection string exists anywhere in the app's configuration.
 
 import * as types from 'types.bicep'
 
@@ -145,6 +145,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     resource callsTable 'tables' = {
       name: 'calls'
     }
+
+    // Name fixed by the app: Megafon.Core.Contacts.ContactCache.TableName (the contact lookup's
+    // cache; the app also creates it when the lookup is turned on).
+    resource contactsTable 'tables' = {
+      name: 'contacts'
+    }
   }
 }
 
@@ -153,7 +159,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
 //   Consumption reads (and azd writes) the deployment package through the same identity.
 // - Queue Data Contributor: the queue trigger (peek, dequeue, delete, move to poison) and the
 //   webhook function's enqueue.
-// - Table Data Contributor: the per-call state in the "calls" table.
+// - Table Data Contributor: the per-call state in the "calls" table, the "contacts" cache.
 var storageRoles = [
   types.roles.storageBlobDataOwner
   types.roles.storageQueueDataContributor

@@ -28,6 +28,9 @@ public sealed class Elma365Simulator : LoopbackServer
 
     public Uri WebhookUrl => new(BaseAddress, WebhookPath);
 
+    /// <summary>ELMA365's public web API (/pub/v1), on this same host as on a real ELMA365.</summary>
+    public Elma365PublicApi Api { get; } = new();
+
     /// <summary>Messages accepted (answered 200), in arrival order.</summary>
     public IReadOnlyList<JsonObject> Received => [.. _received];
 
@@ -67,6 +70,7 @@ public sealed class Elma365Simulator : LoopbackServer
             app.MapPost(WebhookPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
             app.MapGet("elma365/received", () => Results.Json(simulator.Received));
             app.MapGet("elma365/arrivals", () => Results.Json(simulator.Arrivals));
+            simulator.Api.Map(app);
         });
         return simulator;
     }

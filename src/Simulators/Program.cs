@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Megafon.Simulators;
 
 // Two verbs, options as --name value (read with the standard command-line configuration provider):
-//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T
+//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T [--elma-api-token T]
 //   play   --bridge http://127.0.0.1:7071 --crm-token K --elma http://127.0.0.1:P --recording-host H [--function-key K]
 //          (H: a host for https links, or the PBX simulator's origin http://127.0.0.1:P, which serves the files;
 //          the function key, default $DevHost__FunctionKey, lets it ask GetCallLink for each recording)
@@ -19,6 +19,10 @@ switch (verb)
         {
             Console.WriteLine($"PBX simulator:    {vats.ApiEndpoint}");
             Console.WriteLine($"ELMA365 simulator: {elma.WebhookUrl}");
+            // The public API beside it, with a client routed to a manager for the demo call.
+            elma.Api.Token = options["elma-api-token"] ?? Elma365PublicApi.DefaultToken;
+            elma.Api.SeedDemo();
+            Console.WriteLine($"ELMA365 API:       {new Uri(elma.BaseAddress, "pub/v1/")} (module {elma.Api.ModuleCode})");
             var stop = new TaskCompletionSource();
             void Stop(PosixSignalContext context)
             {
@@ -66,7 +70,8 @@ static async Task<(int Exit, IReadOnlyList<(string CallId, string Link)> Recorde
         foreach (var webhook in webhooks)
         {
             using var response = await sender.SendAsync(webhook);
-            Console.WriteLine($"  {(int)response.StatusCode} {webhook.Describe()}  {await response.Content.ReadAsStringAsync()}");
+            var answer = await response.Content.ReadAsStringAsync();
+            Console.WriteLine($"  {(int)response.StatusCode} {webhook.Describe()}  {(webhook.Fields["cmd"] == "contact" ? DescribeContact(answer) : answer)}");
             sent += webhook.Fields["cmd"] == "contact" ? 0 : 1;
         }
     }
@@ -105,4 +110,19 @@ static async Task<(int Exit, IReadOnlyList<(string CallId, string Link)> Recorde
         .Select(m => (m["callId"]!.ToString(), m["link"]!.ToString()))
         .ToList();
     return (ours.Count > 0 ? 0 : 1, recorded);
+}
+
+// The PBX shows contact_name on the manager's phone and rings responsible first.
+static string DescribeContact(string answer)
+{
+    try
+    {
+        return JsonNode.Parse(answer) is JsonObject { Count: > 0 } known
+            ? $"→ caller «{known["contact_name"]}», routed to {known["responsible"]?.ToString() ?? "(nobody: no binding)"}"
+            : $"→ unknown caller {answer}";
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        return answer;
+    }
 }

@@ -2,6 +2,8 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Megafon.Core.Calls;
 using Megafon.Core.Configuration;
+using Megafon.Core.Contacts;
+using Megafon.Core.Elma365.Api;
 using Megafon.Core.Queueing;
 using Megafon.Core.Telephony;
 using Megafon.Core.Vats.Api;
@@ -16,17 +18,23 @@ public sealed class ConnectionCheckTests
     [Theory]
     [InlineData("Vats__ApiKey")]
     [InlineData("Elma365__Token")]
-    public async Task An_unresolved_key_vault_reference_is_reported_naming_the_setting_and_never_sent_to_the_pbx(string setting)
+    [InlineData("Elma365__ApiToken")]
+    public async Task An_unresolved_key_vault_reference_is_reported_naming_the_setting_and_never_sent_anywhere(string setting)
     {
         var vats = new VatsOptions { Endpoint = "https://vats123456.megapbx.ru/sys/crm_api.wcgp", ApiKey = "pbx-key", CrmToken = "crm-token-0123456789" };
         var elma365 = new Elma365Options { WebhookUrl = "https://company.elma365.ru/hook", Token = "elma-key" };
-        if (setting == "Vats__ApiKey")
+        var elma365Api = new Elma365ApiOptions { ApiUrl = "https://company.elma365.ru", ApiToken = "api-token", ModuleCode = "ext_megafon" };
+        switch (setting)
         {
-            vats.ApiKey = Unresolved;
-        }
-        else
-        {
-            elma365.Token = Unresolved;
+            case "Vats__ApiKey":
+                vats.ApiKey = Unresolved;
+                break;
+            case "Elma365__Token":
+                elma365.Token = Unresolved;
+                break;
+            default:
+                elma365Api.ApiToken = Unresolved;
+                break;
         }
 
         var pbx = new CountingHandler();
@@ -35,7 +43,9 @@ public sealed class ConnectionCheckTests
             new VatsEventQueues(new QueueServiceClient("UseDevelopmentStorage=true")),
             new CallStore(new TableServiceClient("UseDevelopmentStorage=true")),
             Options.Create(vats),
-            Options.Create(elma365));
+            Options.Create(elma365),
+            Options.Create(elma365Api),
+            new ContactLookupCheck(new Elma365ApiClient(new HttpClient(pbx), Options.Create(elma365Api)), Options.Create(elma365Api), Options.Create(new ContactOptions())));
 
         var result = await check.RunAsync(CancellationToken.None);
 

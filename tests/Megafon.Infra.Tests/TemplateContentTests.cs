@@ -42,11 +42,12 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_storage_account_has_the_calls_table_and_private_deployment_and_recordings_containers()
+    public async Task The_storage_account_has_the_calls_and_contacts_tables_and_private_deployment_and_recordings_containers()
     {
         var template = await CompiledTemplate.GetAsync();
 
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("calls"));
+        Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("contacts"));
         var containers = template.Resources("Microsoft.Storage/storageAccounts/blobServices/containers");
         Assert.Equal(2, containers.Count);
         Assert.Contains(containers, c => c.IsNamed("recordings"));

@@ -55,6 +55,11 @@ public sealed class StartupValidationTests
         { "Recordings:LinkLifetime", "8.00:00:00", "Recordings__LinkLifetime" },
         { "Recordings:RetentionDays", "0", "Recordings__RetentionDays" },
         { "Recordings:DownloadTimeout", "00:10:00", "Recordings__DownloadTimeout" },
+        // The contact lookup is optional, but never half-configured.
+        { "Elma365:ApiUrl", "https://mycompany.elma365.ru", "Elma365__ApiToken" },
+        { "Elma365:ModuleCode", "ext_megafon", "Elma365__ApiUrl" },
+        { "Contact:Budget", "00:00:30", "Contact__Budget" },
+        { "Contact:Apps", "contacts", "Contact__Apps" },
     };
 
     [Theory]
