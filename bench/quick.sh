@@ -27,7 +27,7 @@ grep -E "executed benchmarks" artifacts/bench-quick/micro.log | tail -n 1
 echo "== bench quick 2/3: form read pair by pair against FormReader.ReadForm on 20,000 random bodies"
 dotnet "$micro" --verify 20000
 
-echo "== bench quick 3/3: load harnesses (intake vs bare Kestrel vs raw enqueue; end-to-end with the storage proxy; whole calls)"
+echo "== bench quick 3/3: load harnesses (intake vs bare Kestrel vs raw enqueue; end-to-end with the storage proxy; whole calls; recording archiver; contact lookup cold and warm)"
 dotnet "$load" quick
 
 echo "bench quick: passed"

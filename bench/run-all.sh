@@ -42,6 +42,10 @@ done
 step "4/5. cost growth 10 → 1,000 webhooks/s"
 dotnet "$load" cost --rates 10,100,300,1000 --duration 20 --mix calls --label final "${gc[@]}" "${worker_gc[@]}"
 
+step "6. contact lookup: cold (ELMA365 simulator answering in 50 ms) and warm (cached), against Contact__Budget"
+dotnet "$load" contact --known 500 --unknown 100 --concurrency 1 --label final "${worker_gc[@]}"
+dotnet "$load" contact --known 500 --unknown 100 --concurrency 8 --label final-c8 "${worker_gc[@]}"
+
 step "profile of the intake (dotnet-trace collect-linux, if installed)"
 if [ -x /tmp/dntools/dotnet-trace ] || command -v dotnet-trace >/dev/null; then
   trace=$(command -v dotnet-trace || echo /tmp/dntools/dotnet-trace)
@@ -49,3 +53,6 @@ if [ -x /tmp/dntools/dotnet-trace ] || command -v dotnet-trace >/dev/null; then
 else
   echo "dotnet-trace not installed (dotnet tool install dotnet-trace --tool-path /tmp/dntools): skipped"
 fi
+
+step "recordings: the archiver against a raw upload, and one 50 MiB archive's memory"
+dotnet "$load" archive --files 100 --bytes 1048576 --large-bytes 52428800 --rounds 5 --label final

@@ -2,8 +2,10 @@
 //
 //   resource group rg-<env>
 //   ├─ user-assigned identity         the app's only credential (no keys, no connection strings)
-//   ├─ storage account                host blobs, queue vats-events (+ -poison), table calls,
-//   │                                 Flex deployment container; shared keys disabled
+//   ├─ storage account                host blobs, queues vats-events and recordings (+ -poison),
+//   │                                 table calls, private container recordings (lifecycle:
+//   │                                 cool at 30 days, deleted after retention), Flex deployment
+//   │                                 container; shared keys disabled
 //   ├─ Log Analytics + App Insights   telemetry, Entra ID ingestion only
 //   ├─ Key Vault                      the PBX key, the CRM key, the ELMA365 key, the bridge key
 //   └─ Flex Consumption plan + app    dotnet-isolated 10.0, tagged azd-service-name: api
@@ -77,6 +79,17 @@ param elma365Token string
   }
 })
 param elma365ModuleKey string
+
+// ---------------------------------------------------------------------------------------------
+// Call recordings
+
+@description('Archive call recordings into the storage account, so they outlive the PBX\'s week (Recordings__Archive). false: ELMA365 keeps the PBX\'s own links, as before.')
+param archiveRecordings bool = true
+
+@description('Days archived recordings are kept; the lifecycle rule moves them to the cool tier after 30 days and deletes them after this (Recordings__RetentionDays).')
+@minValue(1)
+@maxValue(36500)
+param recordingRetentionDays int = 365
 
 // ---------------------------------------------------------------------------------------------
 // Sizing
@@ -161,6 +174,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: names.deploymentContainer
     identityName: names.identity
+    recordingRetentionDays: recordingRetentionDays
   }
   dependsOn: [
     identity
@@ -223,6 +237,8 @@ module functionApp 'modules/function-app.bicep' = {
     vatsEndpoint: vatsEndpoint
     vatsRecordingHosts: vatsRecordingHosts
     elma365WebhookUrl: elma365WebhookUrl
+    archiveRecordings: archiveRecordings
+    recordingRetentionDays: recordingRetentionDays
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency

@@ -74,9 +74,11 @@ if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
   export Vats__ApiKey=local-pbx-key Vats__CrmToken=local-crm-token-0123456789 Elma365__Token=local-elma365-key
   export Vats__Endpoint="http://127.0.0.1:$vats_port/sys/crm_api.wcgp"
   export Elma365__WebhookUrl="http://127.0.0.1:$elma_port/elma365/webhook"
+  export Elma365__ApiUrl="http://127.0.0.1:$elma_port" Elma365__ApiToken=local-elma365-api-token Elma365__ModuleCode=ext_megafon_vats
   echo "No real PBX/ELMA365 configured: starting the simulators on ports $vats_port and $elma_port..."
   dotnet "$simulators_dll" serve --vats-port "$vats_port" --elma-port "$elma_port" \
-    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" --elma-bridge-key "$Elma365__ModuleKey" > "$state/simulators.log" 2>&1 &
+    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" --elma-api-token "$Elma365__ApiToken" \
+    --elma-bridge-key "$Elma365__ModuleKey" > "$state/simulators.log" 2>&1 &
   pids+=($!)
   wait_for_port "$vats_port" "PBX simulator" "$state/simulators.log"
   wait_for_port "$elma_port" "ELMA365 simulator" "$state/simulators.log"
@@ -104,7 +106,7 @@ INFO
 if $simulators; then
   echo
   dotnet "$simulators_dll" play --bridge "http://127.0.0.1:$bridge_port/" \
-    --crm-token "$Vats__CrmToken" --elma "http://127.0.0.1:$elma_port/" --recording-host 127.0.0.1
+    --crm-token "$Vats__CrmToken" --elma "http://127.0.0.1:$elma_port/" --recording-host "http://127.0.0.1:$vats_port"
 fi
 
 if $once; then

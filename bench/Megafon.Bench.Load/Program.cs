@@ -9,6 +9,9 @@ using Megafon.Bench.Load;
 //           [--azurite-queue-gc 00:10:00] [--azurite-debug true] --label NAME
 //   cost    --rates 10,100,300,1000 --duration 20 --mix calls [--count-ops true] [--azurite-queue-gc 00:10:00] --label NAME
 //   profile --concurrency 16 --duration 10 [--dotnet-trace PATH] [--set:Key value ...] --label NAME   (CPU profile of the intake)
+//   archive --files 20 --bytes 1048576 --large-bytes 52428800 --rounds 3 --label NAME   (recording archiver vs raw UploadAsync; memory)
+//   contact --known 500 --unknown 100 --elma365-delay 00:00:00.050 --budget 00:00:00.700 --concurrency 1 --label NAME
+//           (contact answered from ELMA365: cold, then warm from the cache)
 //   quick   every harness with tiny sizes (bench/quick.sh)
 //   bare    --port P                 (used by intake: the bare Kestrel ceiling)
 //   enqueue --connection CS --concurrency C --duration S --warmup S   (used by intake: the raw enqueue ceiling)
@@ -49,10 +52,19 @@ switch (verb)
     case "profile":
         return await Profile.RunAsync(Opt("dotnet-trace", "/tmp/dntools/dotnet-trace"), bool.Parse(Opt("linux", "true")), (int)Num("concurrency", 16), Seconds("duration", 10), Opt("label", "run"), Settings());
 
+    case "archive":
+        await ArchiveBench.RunAsync((int)Num("files", 20), (long)Num("bytes", 1024 * 1024), (long)Num("large-bytes", 50 * 1024 * 1024), (int)Num("rounds", 3), Opt("label", "run"));
+        return 0;
+    case "contact":
+        var contact = await ContactBench.RunAsync(new ContactBenchOptions(
+            (int)Num("known", 500), (int)Num("unknown", 100), Time("elma365-delay") ?? TimeSpan.FromMilliseconds(50),
+            Time("budget") ?? TimeSpan.FromMilliseconds(700), (int)Num("concurrency", 1), Opt("label", "run"), Settings()));
+        return (int)contact["wrong_answers"] == 0 && (int)contact["elma365_list_requests_warm"] == 0 ? 0 : 1;
+
     case "quick":
         return await Quick.RunAsync();
 
     default:
-        Console.Error.WriteLine("usage: Megafon.Bench.Load intake|e2e|cost|quick|bare|enqueue [--option value ...] (see Program.cs and bench/README.md)");
+        Console.Error.WriteLine("usage: Megafon.Bench.Load intake|e2e|cost|archive|contact|quick|bare|enqueue [--option value ...] (see Program.cs and bench/README.md)");
         return 2;
 }

@@ -63,6 +63,14 @@ param vatsRecordingHosts string
 @description('ELMA365 module webhook address the processor pushes to.')
 param elma365WebhookUrl string
 
+@description('Archive call recordings into the storage account (Recordings__Archive).')
+param archiveRecordings bool
+
+@description('Days archived recordings are kept (Recordings__RetentionDays; the storage lifecycle rule deletes them after that).')
+@minValue(1)
+@maxValue(36500)
+param recordingRetentionDays int
+
 @description('Upper bound on instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -176,6 +184,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       Elma365__WebhookUrl: elma365WebhookUrl
       Elma365__Token: '@Microsoft.KeyVault(SecretUri=${elma365TokenUri})'
       Elma365__ModuleKey: '@Microsoft.KeyVault(SecretUri=${elma365ModuleKeyUri})'
+
+      // Call recordings, archived in the "recordings" container (storage.bicep).
+      Recordings__Archive: string(archiveRecordings)
+      Recordings__RetentionDays: string(recordingRetentionDays)
     }
   }
 

@@ -34,6 +34,9 @@ public sealed class Elma365Simulator : LoopbackServer
 
     public Uri WebhookUrl => new(BaseAddress, WebhookPath);
 
+    /// <summary>ELMA365's public web API (/pub/v1), on this same host as on a real ELMA365.</summary>
+    public Elma365PublicApi Api { get; } = new();
+
     /// <summary>Messages accepted (answered 200), in arrival order.</summary>
     public IReadOnlyList<JsonObject> Received => [.. _received];
 
@@ -81,6 +84,7 @@ public sealed class Elma365Simulator : LoopbackServer
             app.MapGet("elma365/received", () => Results.Json(simulator.Received));
             app.MapGet("elma365/arrivals", () => Results.Json(simulator.Arrivals));
             app.MapGet("elma365/shapes", () => Results.Json(simulator.Shapes));
+            simulator.Api.Map(app);
         });
         return simulator;
     }

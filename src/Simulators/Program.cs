@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using Megafon.Simulators;
 
 // Two verbs, options as --name value (read with the standard command-line configuration provider):
-//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T [--elma-bridge-key K]
-//   play   --bridge http://127.0.0.1:7071 --crm-token K --elma http://127.0.0.1:P --recording-host H
+//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T [--elma-api-token T] [--elma-bridge-key K]
+//   play   --bridge http://127.0.0.1:7071 --crm-token K --elma http://127.0.0.1:P --recording-host H [--function-key K]
+//          (H: a host for https links, or the PBX simulator's origin http://127.0.0.1:P, which serves the files;
+//          the function key, default $DevHost__FunctionKey, lets it ask GetCallLink for each recording)
 var verb = args.FirstOrDefault();
 var options = new ConfigurationBuilder().AddCommandLine(args.Skip(1).ToArray()).Build();
 string Option(string name) => options[name] ?? throw new ArgumentException($"--{name} is required for '{verb}'.");
@@ -17,6 +19,10 @@ switch (verb)
         {
             Console.WriteLine($"PBX simulator:    {vats.ApiEndpoint}");
             Console.WriteLine($"ELMA365 simulator: {elma.WebhookUrl}");
+            // The public API beside it, with a client routed to a manager for the demo call.
+            elma.Api.Token = options["elma-api-token"] ?? Elma365PublicApi.DefaultToken;
+            elma.Api.SeedDemo();
+            Console.WriteLine($"ELMA365 API:       {new Uri(elma.BaseAddress, "pub/v1/")} (module {elma.Api.ModuleCode})");
             var stop = new TaskCompletionSource();
             void Stop(PosixSignalContext context)
             {
@@ -32,7 +38,11 @@ switch (verb)
         return 0;
 
     case "play":
-        return await PlayAsync(new Uri(Option("bridge")), Option("crm-token"), new Uri(Option("elma")), Option("recording-host"));
+        var played = await PlayAsync(new Uri(Option("bridge")), Option("crm-token"), new Uri(Option("elma")), Option("recording-host"));
+        var functionKey = options["function-key"] ?? Environment.GetEnvironmentVariable("DevHost__FunctionKey");
+        return played.Exit != 0 || functionKey is null
+            ? played.Exit
+            : await RecordingDemo.ShowAsync(new Uri(Option("bridge")), functionKey, played.Recorded);
 
     default:
         Console.Error.WriteLine("usage: Megafon.Simulators serve|play [--option value ...] (see Program.cs)");
@@ -40,7 +50,7 @@ switch (verb)
 }
 
 // Plays one call of each kind through the bridge and prints what ELMA365 received.
-static async Task<int> PlayAsync(Uri bridge, string crmToken, Uri elma, string recordingHost)
+static async Task<(int Exit, IReadOnlyList<(string CallId, string Link)> Recorded)> PlayAsync(Uri bridge, string crmToken, Uri elma, string recordingHost)
 {
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
     var sender = new VatsWebhookSender(http, new Uri(bridge, "api/vats/webhook"), crmToken);
@@ -60,7 +70,8 @@ static async Task<int> PlayAsync(Uri bridge, string crmToken, Uri elma, string r
         foreach (var webhook in webhooks)
         {
             using var response = await sender.SendAsync(webhook);
-            Console.WriteLine($"  {(int)response.StatusCode} {webhook.Describe()}  {await response.Content.ReadAsStringAsync()}");
+            var answer = await response.Content.ReadAsStringAsync();
+            Console.WriteLine($"  {(int)response.StatusCode} {webhook.Describe()}  {(webhook.Fields["cmd"] == "contact" ? DescribeContact(answer) : answer)}");
             sent += webhook.Fields["cmd"] == "contact" ? 0 : 1;
         }
     }
@@ -95,5 +106,23 @@ static async Task<int> PlayAsync(Uri bridge, string crmToken, Uri elma, string r
         Console.WriteLine($"  {message["kind"],-10} {message["callId"],-22} {message["event"] ?? "-",-12} {message["direction"],-3} {message["disposition"],-9} src={message["srcPhone"]} dst={message["dstPhone"]}{(message["link"] is { } link ? $" link={link}" : string.Empty)}");
     }
 
-    return ours.Count > 0 ? 0 : 1;
+    var recorded = ours.Where(m => m["kind"]!.ToString() == "callRecord" && m["link"] is not null)
+        .Select(m => (m["callId"]!.ToString(), m["link"]!.ToString()))
+        .ToList();
+    return (ours.Count > 0 ? 0 : 1, recorded);
+}
+
+// The PBX shows contact_name on the manager's phone and rings responsible first.
+static string DescribeContact(string answer)
+{
+    try
+    {
+        return JsonNode.Parse(answer) is JsonObject { Count: > 0 } known
+            ? $"→ caller «{known["contact_name"]}», routed to {known["responsible"]?.ToString() ?? "(nobody: no binding)"}"
+            : $"→ unknown caller {answer}";
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        return answer;
+    }
 }

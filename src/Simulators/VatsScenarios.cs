@@ -16,13 +16,25 @@ public static class VatsScenarios
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 30, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// A call's recording link: <c>https://host/records/&lt;callid&gt;.mp3</c>, or on an origin when one is
+    /// given (<c>http://127.0.0.1:port</c>, the PBX simulator's own, which serves the file).
+    /// </summary>
+    public static string RecordingLink(string recordingHost, string callId)
+    {
+        ArgumentNullException.ThrowIfNull(recordingHost);
+        return recordingHost.Contains("://", StringComparison.Ordinal)
+            ? $"{recordingHost.TrimEnd('/')}/{VatsSimulator.RecordingsPath}/{callId}.mp3"
+            : $"https://{recordingHost}/{VatsSimulator.RecordingsPath}/{callId}.mp3";
+    }
+
     public static IReadOnlyList<VatsWebhook> IncomingAnswered(string callId, string phone, string user, string ext, string recordingHost) =>
     [
         Contact(callId, phone),
         Event("INCOMING", callId, phone, user, ext),
         Event("ACCEPTED", callId, phone, user, ext),
         Event("COMPLETED", callId, phone, user, ext),
-        History(callId, "in", "Success", phone, user, ext, duration: 95, wait: 7, link: $"https://{recordingHost}/records/{callId}.mp3"),
+        History(callId, "in", "Success", phone, user, ext, duration: 95, wait: 7, link: RecordingLink(recordingHost, callId)),
     ];
 
     public static IReadOnlyList<VatsWebhook> IncomingMissedViaGroup(string callId, string phone, IReadOnlyList<(string User, string Ext)> members) =>
@@ -39,7 +51,7 @@ public static class VatsScenarios
         Event("ACCEPTED", callId, phone, answers.User, answers.Ext),
         .. others.Select(m => Event("CANCELLED", callId, phone, m.User, m.Ext, group: "Отдел продаж")),
         Event("COMPLETED", callId, phone, answers.User, answers.Ext),
-        History(callId, "in", "Success", phone, answers.User, answers.Ext, duration: 61, wait: 4, link: $"https://{recordingHost}/records/{callId}.mp3"),
+        History(callId, "in", "Success", phone, answers.User, answers.Ext, duration: 61, wait: 4, link: RecordingLink(recordingHost, callId)),
     ];
 
     public static IReadOnlyList<VatsWebhook> Outgoing(string callId, string phone, string user, string ext, string recordingHost) =>
@@ -47,7 +59,7 @@ public static class VatsScenarios
         Event("OUTGOING", callId, phone, user, ext),
         Event("ACCEPTED", callId, phone, user, ext),
         Event("COMPLETED", callId, phone, user, ext),
-        History(callId, "out", "Success", phone, user, ext, duration: 42, wait: 3, link: $"https://{recordingHost}/records/{callId}.mp3"),
+        History(callId, "out", "Success", phone, user, ext, duration: 42, wait: 3, link: RecordingLink(recordingHost, callId)),
     ];
 
     public static IReadOnlyList<VatsWebhook> Transferred(string callId, string secondCallId, string phone, (string User, string Ext) from, (string User, string Ext) to, string recordingHost) =>
@@ -58,8 +70,8 @@ public static class VatsScenarios
         Event("INCOMING", secondCallId, phone, to.User, to.Ext),
         Event("ACCEPTED", secondCallId, phone, to.User, to.Ext),
         Event("COMPLETED", secondCallId, phone, to.User, to.Ext),
-        History(callId, "in", "Success", phone, from.User, from.Ext, duration: 30, wait: 2, link: $"https://{recordingHost}/records/{callId}.mp3"),
-        History(secondCallId, "in", "Success", phone, to.User, to.Ext, duration: 120, wait: 1, link: $"https://{recordingHost}/records/{secondCallId}.mp3"),
+        History(callId, "in", "Success", phone, from.User, from.Ext, duration: 30, wait: 2, link: RecordingLink(recordingHost, callId)),
+        History(secondCallId, "in", "Success", phone, to.User, to.Ext, duration: 120, wait: 1, link: RecordingLink(recordingHost, secondCallId)),
     ];
 
     public static VatsWebhook Contact(string callId, string phone) =>

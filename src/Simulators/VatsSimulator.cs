@@ -7,7 +7,7 @@ namespace Megafon.Simulators;
 /// Stands in for the PBX API at /sys/crm_api.wcgp: the token check, <c>accounts</c>,
 /// <c>groups</c>, <c>makeCall</c>, <c>subscribeOnCalls</c>, and the failure answers the real one gives.
 /// </summary>
-public sealed class VatsSimulator : LoopbackServer
+public sealed partial class VatsSimulator : LoopbackServer
 {
     public const string ApiPath = "sys/crm_api.wcgp";
 
@@ -51,7 +51,11 @@ public sealed class VatsSimulator : LoopbackServer
     public static async Task<VatsSimulator> StartAsync(string apiKey, int port = 0)
     {
         var simulator = new VatsSimulator(apiKey);
-        await simulator.StartAsync(port, app => app.MapPost(ApiPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync));
+        await simulator.StartAsync(port, app =>
+        {
+            app.MapPost(ApiPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
+            simulator.MapRecordings(app);
+        });
         return simulator;
     }
 

@@ -23,6 +23,8 @@ public sealed partial class TemplateContentTests
         "Elma365__WebhookUrl",
         "Elma365__Token",
         "Elma365__ModuleKey",
+        "Recordings__Archive",
+        "Recordings__RetentionDays",
     ]);
 
     public static readonly TheoryData<string> KeyVaultBackedSettings = new(["Vats__ApiKey", "Vats__CrmToken", "Elma365__Token", "Elma365__ModuleKey"]);
@@ -30,6 +32,8 @@ public sealed partial class TemplateContentTests
     [Theory]
     [InlineData("vats-events")]
     [InlineData("vats-events-poison")]
+    [InlineData("recordings")]
+    [InlineData("recordings-poison")]
     public async Task The_storage_account_has_the_queue(string queue)
     {
         var template = await CompiledTemplate.GetAsync();
@@ -39,14 +43,60 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_storage_account_has_the_calls_and_settings_tables_and_a_deployment_container()
+    public async Task The_storage_account_has_the_calls_contacts_and_settings_tables_and_private_deployment_and_recordings_containers()
     {
         var template = await CompiledTemplate.GetAsync();
 
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("calls"));
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("settings"));
-        var container = Assert.Single(template.Resources("Microsoft.Storage/storageAccounts/blobServices/containers"));
-        Assert.Equal("None", container.Properties.GetProperty("publicAccess").GetString());
+        Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("contacts"));
+        var containers = template.Resources("Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.Equal(2, containers.Count);
+        Assert.Contains(containers, c => c.IsNamed("recordings"));
+        Assert.Contains(containers, c => c.Name.Contains("deploymentContainerName", StringComparison.Ordinal));
+        Assert.All(containers, c => Assert.Equal("None", c.Properties.GetProperty("publicAccess").GetString()));
+    }
+
+    [Fact]
+    public async Task Archived_recordings_turn_cool_after_30_days_and_are_deleted_after_the_retention()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        var policy = template.Single("Microsoft.Storage/storageAccounts/managementPolicies");
+        Assert.True(policy.IsNamed("default"));
+        var rule = Assert.Single(policy.Properties.GetProperty("policy").GetProperty("rules").EnumerateArray());
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        var definition = rule.GetProperty("definition");
+        Assert.Equal(["recordings/"], definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["blockBlob"], definition.GetProperty("filters").GetProperty("blobTypes").EnumerateArray().Select(p => p.GetString()));
+
+        // One expression: cool at 30 days (only when the retention is longer), delete at the retention.
+        var actions = definition.GetProperty("actions").GetProperty("baseBlob").GetString()!;
+        Assert.Contains("createObject('tierToCool', createObject('daysAfterModificationGreaterThan', variables('recordingCoolAfterDays')))", actions, StringComparison.Ordinal);
+        Assert.Contains("createObject('delete', createObject('daysAfterModificationGreaterThan', parameters('recordingRetentionDays')))", actions, StringComparison.Ordinal);
+        var storage = template.Templates().Single(t => t.Module == "storage").Template;
+        Assert.Equal(30, storage.GetProperty("variables").GetProperty("recordingCoolAfterDays").GetInt32());
+
+        // The app reads the same number, and both default to a year.
+        var retention = template.Root.GetProperty("parameters").GetProperty("recordingRetentionDays");
+        Assert.Equal(365, retention.GetProperty("defaultValue").GetInt32());
+        Assert.Contains("recordingRetentionDays", (await AppSettingsAsync()).GetProperty("Recordings__RetentionDays").GetString(), StringComparison.Ordinal);
+        Assert.True(template.Root.GetProperty("parameters").GetProperty("archiveRecordings").GetProperty("defaultValue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_archive_gets_blob_data_on_the_recordings_container_only_and_the_delegator_role_on_the_account()
+    {
+        var assignments = (await CompiledTemplate.GetAsync()).Resources("Microsoft.Authorization/roleAssignments");
+
+        var contributor = Assert.Single(assignments, a => a.Properties.GetProperty("roleDefinitionId").GetString()!.Contains("storageBlobDataContributor", StringComparison.Ordinal));
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('name'), 'default', 'recordings')]", contributor.Body.GetProperty("scope").GetString());
+        var delegator = Assert.Single(assignments, a => a.Properties.GetProperty("roleDefinitionId").GetString()!.Contains("storageBlobDelegator", StringComparison.Ordinal));
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('name'))]", delegator.Body.GetProperty("scope").GetString());
+
+        var roles = (await CompiledTemplate.GetAsync()).Templates().Single(t => t.Module == "storage").Template.GetProperty("variables").GetProperty("_1.roles");
+        Assert.Equal("ba92f5b4-2d11-453d-a403-e96b0029c9fe", roles.GetProperty("storageBlobDataContributor").GetString());
+        Assert.Equal("db58b8e5-c6ad-4a2a-8342-4190687cbf4a", roles.GetProperty("storageBlobDelegator").GetString());
     }
 
     [Fact]
@@ -248,7 +298,7 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_identity_gets_exactly_the_five_least_privilege_roles()
+    public async Task The_identity_gets_exactly_the_seven_least_privilege_roles()
     {
         var template = await CompiledTemplate.GetAsync();
 
@@ -259,6 +309,8 @@ public sealed partial class TemplateContentTests
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
             "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher
             "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User
+            "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor (the recordings container)
+            "db58b8e5-c6ad-4a2a-8342-4190687cbf4a", // Storage Blob Delegator
         ];
         string[] tooBroad =
         [

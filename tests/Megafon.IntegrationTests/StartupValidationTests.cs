@@ -57,6 +57,15 @@ public sealed class StartupValidationTests
         { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
         { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
         { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },
+        { "Recordings:MaxBytes", "10", "Recordings__MaxBytes" },
+        { "Recordings:LinkLifetime", "8.00:00:00", "Recordings__LinkLifetime" },
+        { "Recordings:RetentionDays", "0", "Recordings__RetentionDays" },
+        { "Recordings:DownloadTimeout", "00:10:00", "Recordings__DownloadTimeout" },
+        // The contact lookup is optional, but never half-configured.
+        { "Elma365:ApiUrl", "https://mycompany.elma365.ru", "Elma365__ApiToken" },
+        { "Elma365:ModuleCode", "ext_megafon", "Elma365__ApiUrl" },
+        { "Contact:Budget", "00:00:30", "Contact__Budget" },
+        { "Contact:Apps", "contacts", "Contact__Apps" },
     };
 
     [Theory]
@@ -102,6 +111,25 @@ public sealed class StartupValidationTests
 
         var validation = Assert.IsType<OptionsValidationException>(error);
         Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Identity_based_storage_needs_a_blob_endpoint_whether_or_not_recordings_are_archived(bool archive)
+    {
+        // The reconciliation's run lock and the host's timers keep their leases in blobs too.
+        var settings = ValidSettings();
+        settings["AzureWebJobsStorage"] = null;
+        settings["AzureWebJobsStorage:queueServiceUri"] = "https://stbridge.queue.core.windows.net";
+        settings["AzureWebJobsStorage:tableServiceUri"] = "https://stbridge.table.core.windows.net";
+        settings["Recordings:Archive"] = archive ? "true" : "false";
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+
+        var error = Record.Exception(() => builder.Services.AddMegafonBridge(builder.Configuration));
+
+        Assert.Contains("AzureWebJobsStorage__blobServiceUri", Assert.IsType<OptionsValidationException>(error).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,6 +41,10 @@ public sealed class CallEntity : ITableEntity
 
     public bool LinkMissing { get; set; }
 
+    public string? RecordingBlob { get; set; }
+
+    public DateTimeOffset? RecordingArchivedAt { get; set; }
+
     public string? Status { get; set; }
 
     public string? Disposition { get; set; }

@@ -39,6 +39,11 @@ public sealed record CallState
     /// <summary>History arrived without a usable recording link; one may be fetched later.</summary>
     public bool LinkMissing { get; init; }
 
+    /// <summary>The recording's blob in the <c>recordings</c> container, once archived.</summary>
+    public string? RecordingBlob { get; init; }
+
+    public DateTimeOffset? RecordingArchivedAt { get; init; }
+
     public string? Status { get; init; }
 
     public string? Disposition { get; init; }

@@ -7,7 +7,7 @@ namespace Megafon.Core.Configuration;
 /// </summary>
 public sealed record StorageOptions(string? ConnectionString, Uri? QueueServiceUri, Uri? TableServiceUri, string? ClientId)
 {
-    /// <summary>Identity-based blob endpoint (<c>__blobServiceUri</c>): the reconciliation's run lock, and the host's own timers, use blobs.</summary>
+    /// <summary>Identity-based blob endpoint (<c>__blobServiceUri</c>): the reconciliation's run lock, the recording archive and the host's own timers use blobs.</summary>
     public Uri? BlobServiceUri { get; init; }
 
     public const string Setting = "AzureWebJobsStorage";

@@ -25,6 +25,8 @@ public static class BridgeServiceCollectionExtensions
         services.AddBridgeStorage(StorageOptions.From(configuration));
         services.AddVats(configuration);
         services.AddElma365Module(configuration);
+        services.AddRecordings(configuration);
+        services.AddContactLookup(configuration);
 
         // Options: bound from the same keys everywhere (Processing__MaxAttempts, ...), checked when
         // the host starts so a wrong setting stops the app with its name instead of failing a call later.

@@ -17,6 +17,8 @@ public sealed class BridgeMetrics : IDisposable
     private readonly Counter<long> _poisoned;
     private readonly Counter<long> _replayed;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _contactLookups;
+    private readonly Histogram<double> _contactDuration;
 
     public BridgeMetrics(IMeterFactory meters)
     {
@@ -28,6 +30,8 @@ public sealed class BridgeMetrics : IDisposable
         _poisoned = _meter.CreateCounter<long>("bridge.poisoned", description: "Messages moved to the poison queue.");
         _replayed = _meter.CreateCounter<long>("bridge.replayed", description: "Poisoned messages put back on the queue by an admin.");
         _latency = _meter.CreateHistogram<double>("bridge.end_to_end.latency", unit: "ms", description: "Webhook received → ELMA365 accepted.");
+        _contactLookups = _meter.CreateCounter<long>("bridge.contact.lookups", description: "PBX contact queries answered from ELMA365, by outcome (hit, miss, cached, stale, failed, skipped) and reason.");
+        _contactDuration = _meter.CreateHistogram<double>("bridge.contact.duration", unit: "ms", description: "Time to answer a PBX contact query, by outcome.");
     }
 
     public void WebhookAccepted(string command) => _accepted.Add(1, new KeyValuePair<string, object?>("command", command));
@@ -41,6 +45,13 @@ public sealed class BridgeMetrics : IDisposable
     public void Replayed(int count) => _replayed.Add(count);
 
     public void Delivered(TimeSpan endToEnd) => _latency.Record(endToEnd.TotalMilliseconds);
+
+    public void ContactLookup(string outcome, string? reason, TimeSpan elapsed)
+    {
+        var outcomeTag = new KeyValuePair<string, object?>("outcome", outcome);
+        _contactLookups.Add(1, outcomeTag, new KeyValuePair<string, object?>("reason", reason ?? "none"));
+        _contactDuration.Record(elapsed.TotalMilliseconds, outcomeTag);
+    }
 
     public void Dispose() => _meter.Dispose();
 }

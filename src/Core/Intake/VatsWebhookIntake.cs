@@ -1,4 +1,5 @@
 using Megafon.Core.Configuration;
+using Megafon.Core.Contacts;
 using Megafon.Core.Diagnostics;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Webhooks;
@@ -19,6 +20,7 @@ public sealed partial class VatsWebhookIntake(
     IOptions<ProcessingOptions> processing,
     CrmTokenVerifier tokens,
     VatsEventQueues queue,
+    ContactLookup contacts,
     BridgeMetrics metrics,
     TimeProvider time,
     ILogger<VatsWebhookIntake> logger)
@@ -59,10 +61,10 @@ public sealed partial class VatsWebhookIntake(
         using var scope = logger.BeginCallScope(CallIdOf(command!));
         if (command is VatsContactQuery query)
         {
-            // The bridge does not know ELMA365's clients, so it answers "unknown" at once and the
-            // PBX routes the call normally instead of waiting out its timeout.
+            // Answered while the phone rings, within Contact__Budget; {} (unknown: the PBX routes
+            // as usual) when the lookup is off or ELMA365 cannot tell in time.
             metrics.WebhookAccepted(query.Name);
-            return ApiResult.EmptyObject;
+            return (await contacts.LookupAsync(query.Phone, cancellationToken).ConfigureAwait(false)).ToApiResult();
         }
 
         // Measured, not assumed: what JSON must escape (control characters, emoji) grows up to sixfold,

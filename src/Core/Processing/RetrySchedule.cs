@@ -11,8 +11,14 @@ public static class RetrySchedule
     public static TimeSpan DelayBefore(int nextAttempt, TimeSpan? retryAfter, ProcessingOptions options, double jitter)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return DelayBefore(nextAttempt, retryAfter, options.FirstRetryDelay, options.MaxRetryDelay, jitter);
+    }
+
+    /// <summary>The same backoff for any queue's own retries (e.g. recordings the PBX has not finished yet).</summary>
+    public static TimeSpan DelayBefore(int nextAttempt, TimeSpan? retryAfter, TimeSpan firstDelay, TimeSpan maxDelay, double jitter)
+    {
         var exponent = Math.Clamp(nextAttempt - 2, 0, 30);
-        var backoff = Math.Min(options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), options.MaxRetryDelay.TotalMilliseconds);
+        var backoff = Math.Min(firstDelay.TotalMilliseconds * Math.Pow(2, exponent), maxDelay.TotalMilliseconds);
         var jittered = TimeSpan.FromMilliseconds(backoff * (0.8 + (0.4 * Math.Clamp(jitter, 0, 1))));
         var wanted = retryAfter is { } asked && asked > jittered ? asked : jittered;
 

@@ -4,6 +4,7 @@ using Megafon.Core.Configuration;
 using Megafon.Core.Diagnostics;
 using Megafon.Core.Elma365.Module;
 using Megafon.Core.Queueing;
+using Megafon.Core.Recordings;
 using Megafon.Core.Vats.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class VatsEventProcessor(
     VatsEventQueues queue,
     Elma365ModuleClient elma365,
     RecordingLinkPolicy links,
+    RecordingArchive recordings,
     BridgeMetrics metrics,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
@@ -128,6 +130,8 @@ public sealed partial class VatsEventProcessor(
             switch (decision)
             {
                 case CallDecision.Duplicate d:
+                    // A history repeated after a crash between storing its link and asking for the archive.
+                    await recordings.RequestAsync(callId, state, link, cancellationToken).ConfigureAwait(false);
                     LogDropped(logger, d.Key, "it was delivered already");
                     return ProcessingOutcome.Duplicate;
 
@@ -138,6 +142,7 @@ public sealed partial class VatsEventProcessor(
                 case CallDecision.Record r:
                     if (await calls.TrySaveAsync(callId, r.NewState, etag, cancellationToken).ConfigureAwait(false))
                     {
+                        await recordings.RequestAsync(callId, r.NewState, link, cancellationToken).ConfigureAwait(false);
                         return ProcessingOutcome.Recorded;
                     }
 
@@ -167,6 +172,9 @@ public sealed partial class VatsEventProcessor(
                         continue;
                     }
 
+                    // The link is stored now: archive it whatever ELMA365 does with the push.
+                    await recordings.RequestAsync(callId, claim, link, cancellationToken).ConfigureAwait(false);
+
                     await DeliverAsync(callId, d, message, cancellationToken).ConfigureAwait(false);
                     return ProcessingOutcome.Delivered;
 
@@ -186,7 +194,7 @@ public sealed partial class VatsEventProcessor(
 
         try
         {
-            await elma365.PushAsync(d.Message, message.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            await elma365.PushAsync(recordings.ForElma365(d.Message), message.ReceivedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!WillRetry(e, message))
         {
