@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Megafon.Core.Calls;
@@ -8,8 +9,8 @@ using Megafon.Simulators;
 
 namespace Megafon.IntegrationTests;
 
-/// <summary>PBX webhooks → VatsWebhook → Azurite queue → ProcessVatsEvent → ELMA365 simulator, all real.</summary>
-public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+/// <summary>PBX webhooks → VatsWebhook → Azurite queue → ProcessVatsEvent → ELMA365 simulator, all real, on either host.</summary>
+public abstract class PipelineTests(BridgeFixture bridge)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -150,8 +151,12 @@ public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFi
     }
 }
 
-/// <summary>ELMA365 refusing or staying down: messages end in the poison queue, each with its reason.</summary>
-public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+public sealed class PipelineTestsOnDevHost(BridgeFixture bridge) : PipelineTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class PipelineTestsOnFunctionsHost(FunctionsHostFixture bridge) : PipelineTests(bridge), IClassFixture<FunctionsHostFixture>;
+
+/// <summary>ELMA365 refusing or staying down: messages end in the poison queue, each with its reason; the admin routes.</summary>
+public abstract class PoisonTests(BridgeFixture bridge)
 {
     [Fact]
     public async Task A_permanent_refusal_goes_to_poison_at_once_with_the_reason_and_no_more_tries()
@@ -210,14 +215,45 @@ public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixt
         Assert.Equal("79*******67", listed["phone"]!.GetValue<string>());
         Assert.Equal(1, replay.Body!["replayed"]!.GetValue<int>());
         Assert.Equal(0, again.Body!["replayed"]!.GetValue<int>());
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, withFunctionKey.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, withFunctionKey.Status);
         Assert.Single(bridge.Elma365.Received, m => m["callId"]!.GetValue<string>() == "x-replay");
     }
 
-    private async Task<(System.Net.HttpStatusCode Status, JsonNode? Body)> AdminAsync(HttpMethod method, string path, string key)
+    [Theory]
+    [InlineData("GET", "api/ops/poison")]
+    [InlineData("POST", "api/ops/poison/replay?callId=nobody")]
+    public async Task The_admin_routes_open_to_the_master_key_alone(string method, string path)
+    {
+        var verb = new HttpMethod(method);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, key: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, "not-a-key-of-this-bridge")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, BridgeFixture.FunctionKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await AdminAsync(verb, path, BridgeFixture.MasterKey)).Status);
+    }
+
+    [Fact]
+    public async Task The_host_admin_api_answers_ping_to_anyone_and_status_to_the_master_key_only()
+    {
+        var ping = await AdminAsync(HttpMethod.Get, "admin/host/ping", key: null);
+        var status = await AdminAsync(HttpMethod.Get, "admin/host/status", BridgeFixture.MasterKey);
+
+        Assert.Equal(HttpStatusCode.OK, ping.Status);
+        Assert.Equal(HttpStatusCode.OK, status.Status);
+        Assert.Equal("Running", status.Body!["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Get, "admin/host/status", key: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Get, "admin/host/status", "not-a-key-of-this-bridge")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AdminAsync(HttpMethod.Get, "admin/host/status", BridgeFixture.FunctionKey)).Status);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> AdminAsync(HttpMethod method, string path, string? key)
     {
         using var request = new HttpRequestMessage(method, new Uri(bridge.BaseAddress, path));
-        request.Headers.Add("x-functions-key", key);
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
         using var response = await bridge.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
@@ -243,3 +279,7 @@ public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixt
         throw new TimeoutException($"No poisoned message for {callId}.");
     }
 }
+
+public sealed class PoisonTestsOnDevHost(BridgeFixture bridge) : PoisonTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class PoisonTestsOnFunctionsHost(FunctionsHostFixture bridge) : PoisonTests(bridge), IClassFixture<FunctionsHostFixture>;
