@@ -131,6 +131,30 @@ public abstract class PipelineTests(BridgeFixture bridge)
     }
 
     [Fact]
+    public async Task Elma365_down_for_a_while_then_back_gets_the_whole_call_once_and_nothing_is_poisoned()
+    {
+        bridge.Elma365.IsDown = true;
+        try
+        {
+            await bridge.SendAllAsync(VatsScenarios.IncomingAnswered("p-outage", "79161230011", "alexey", "703", bridge.RecordingHost));
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.Empty(Summary(bridge.Elma365.Received, "p-outage"));
+        }
+        finally
+        {
+            bridge.Elma365.IsDown = false;
+        }
+
+        var received = await WaitForAsync("p-outage", 4);
+        await Task.Delay(1000);
+
+        Assert.Equal(["NotifyAnswer/In/Answered/703", "NotifyEnd/In/Answered/703", "NotifyStart/In/Unknown/703", "record/In/Answered/703/95"], Summary(bridge.Elma365.Received, "p-outage").Order());
+        AssertInCallOrder(received, "p-outage");
+        Assert.True(bridge.Elma365.FailedCount > 0);
+        Assert.DoesNotContain((await bridge.Poison.PeekMessagesAsync(32)).Value, m => m.Body.ToString().Contains("p-outage", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task While_elma365_fails_half_the_time_every_message_still_arrives_once()
     {
         bridge.Elma365.FailureRate = 0.5;

@@ -69,7 +69,7 @@ public class BridgeFixture : IAsyncLifetime
     /// </summary>
     public QueueClient Queue(string name) => _queues!.GetQueueClient(name);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync();
         Vats = await VatsSimulator.StartAsync(VatsApiKey);
@@ -144,7 +144,7 @@ public class BridgeFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopHostAsync();
         _sandbox?.Dispose();

@@ -38,6 +38,9 @@ internal sealed class DevHostInProcess : IBridgeHost
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Information);
+
+            // Its trigger's per-message line ("Trigger Details: …"), which the Functions host logs at Information.
+            builder.Logging.AddFilter("Megafon.DevHost", LogLevel.Debug);
             builder.Logging.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false);
         });
         await app.StartAsync();
