@@ -44,7 +44,7 @@ internal static class DevHost
     }
 
     /// <summary>Waits until the intake queues a webhook (storage initialised), then sends a few more to warm it up.</summary>
-    private static async Task WarmUpIntakeAsync(Uri webhook, ChildProcess process)
+    public static async Task WarmUpIntakeAsync(Uri webhook, ChildProcess process)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -60,7 +60,7 @@ internal static class DevHost
             }
             else if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"The DevHost answers {(int)response.StatusCode} to a valid webhook; log {process.LogPath}:\n{process.Tail()}");
+                throw new InvalidOperationException($"{process.Name} answers {(int)response.StatusCode} to a valid webhook; log {process.LogPath}:\n{process.Tail()}");
             }
             else
             {

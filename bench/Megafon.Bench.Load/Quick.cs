@@ -23,21 +23,28 @@ internal static class Quick
             }
         }
 
-        Console.WriteLine("quick 1/3: intake vs bare Kestrel vs raw enqueue (c=2, 1 s each, .NET driver)");
+        Console.WriteLine("quick 1/4: intake vs bare Kestrel vs raw enqueue (c=2, 1 s each, .NET driver)");
         var intake = await IntakeBench.RunAsync([2], TimeSpan.FromSeconds(1), "dotnet", "quick", warmupTime: TimeSpan.FromSeconds(0.5));
         Check(intake == 0, "intake, bare Kestrel and raw enqueue each served requests, intake without errors");
 
-        Console.WriteLine("quick 2/3: end-to-end, INCOMING at 10/s for 2 s, instrumented");
+        Console.WriteLine("quick 2/4: end-to-end, INCOMING at 10/s for 2 s, instrumented");
         var incoming = await EndToEnd.RunAsync(new EndToEndOptions(10, TimeSpan.FromSeconds(2), "incoming", Instrument: true, Label: "quick-incoming", Warmup: TimeSpan.FromSeconds(0.5)));
         Check((int)incoming["missing"] == 0 && (int)incoming["send_errors"] == 0, "every INCOMING webhook reached the ELMA365 simulator");
         Check(incoming.ContainsKey("storage_operations") && (double)incoming["storage_operations_per_webhook"] > 0, "the storage proxy counted operations");
         var byType = (Dictionary<string, object>)incoming["by_type"];
         Check(((Dictionary<string, object>)byType["INCOMING"]).ContainsKey("on_queue_beyond_hold"), "the storage proxy split latency into queue and processing");
 
-        Console.WriteLine("quick 3/3: end-to-end, 2 whole calls (staged ACCEPTED/COMPLETED/history) at 4 webhooks/s");
+        Console.WriteLine("quick 3/4: end-to-end, 2 whole calls (staged ACCEPTED/COMPLETED/history) at 4 webhooks/s");
         var calls = await EndToEnd.RunAsync(new EndToEndOptions(4, TimeSpan.FromSeconds(2), "calls", Instrument: false, Label: "quick-calls", Warmup: TimeSpan.FromSeconds(0.5)));
         Check((int)calls["missing"] == 0 && (int)calls["send_errors"] == 0, "every webhook of the calls reached the ELMA365 simulator");
-        Check(((Dictionary<string, double>)calls["devhost_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
+        Check(((Dictionary<string, double>)calls["bridge_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
+
+        Console.WriteLine("quick 4/4: DevHost and Functions host side by side (end to end 10/s for 2 s, an idle line of rings 0.5-1 s apart, intake at c=2 for 1 s)");
+        var hosts = await HostsBench.RunAsync(new HostsOptions(10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), (0.5, 1), 2, TimeSpan.FromSeconds(1), 1, "dotnet", "quick",
+            new Dictionary<string, string>(), Warmup: TimeSpan.FromSeconds(0.5), IntakeWarmup: TimeSpan.FromSeconds(0.5)));
+        var steady = (Dictionary<string, object>)hosts["steady"];
+        Check(!(bool)hosts["failed"], "on both hosts every webhook arrived and the intake served without errors");
+        Check(((Dictionary<string, object>)steady["functions-host"])["host"].Equals("functions-host"), "the Functions host served the side-by-side run");
 
         Console.WriteLine(failures.Count == 0
             ? "quick: all load harnesses ran (no timings asserted)"
