@@ -15,19 +15,11 @@ internal static class DevHost
         }
 
         var port = FreePorts.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = storageConnection,
-            ["Vats__Endpoint"] = vatsEndpoint.ToString(),
-            ["Vats__ApiKey"] = Keys.VatsApiKey,
-            ["Vats__CrmToken"] = Keys.CrmToken,
-            ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
-            ["Elma365__Token"] = Keys.Elma365Token,
-            ["DevHost__FunctionKey"] = Keys.FunctionKey,
-            ["DevHost__MasterKey"] = Keys.MasterKey,
-            ["DevHost__RunQueueTriggers"] = runQueueTriggers ? "true" : "false",
-            ["DevHost__HostJsonPath"] = Repo.HostJson,
-        };
+        var environment = BridgeSettings.For(storageConnection, elma365Webhook, vatsEndpoint);
+        environment["DevHost__FunctionKey"] = Keys.FunctionKey;
+        environment["DevHost__MasterKey"] = Keys.MasterKey;
+        environment["DevHost__RunQueueTriggers"] = runQueueTriggers ? "true" : "false";
+        environment["DevHost__HostJsonPath"] = Repo.HostJson;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;

@@ -48,18 +48,10 @@ internal static class FunctionsHost
         var app = FunctionsHostTool.AppFolder(FunctionsHostTool.CurrentConfiguration);
         var port = FreePorts.Next();
         var secrets = Directory.CreateDirectory(Path.Combine(Repo.ArtifactsDir, "functions-host", name, "secrets")).FullName;
-        var environment = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = storageConnection,
-            ["Vats__Endpoint"] = vatsEndpoint.ToString(),
-            ["Vats__ApiKey"] = Keys.VatsApiKey,
-            ["Vats__CrmToken"] = Keys.CrmToken,
-            ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
-            ["Elma365__Token"] = Keys.Elma365Token,
-            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["FUNCTIONS_LOG_PATH"] = Directory.CreateDirectory(Path.Combine(Repo.ArtifactsDir, "functions-host", name, "logs")).FullName,
-        };
+        var environment = BridgeSettings.For(storageConnection, elma365Webhook, vatsEndpoint);
+        environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["FUNCTIONS_LOG_PATH"] = Directory.CreateDirectory(Path.Combine(Repo.ArtifactsDir, "functions-host", name, "logs")).FullName;
         if (!runQueueTriggers)
         {
             foreach (var function in FunctionsHostTool.FunctionsWithTrigger(app, "queueTrigger"))
