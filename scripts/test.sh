@@ -23,7 +23,6 @@ if ! FUNCTIONS_HOST_DIR=$(functions_host_dir "$PWD"); then
 fi
 export FUNCTIONS_HOST_DIR
 echo "== Azure Functions host: $FUNCTIONS_HOST_DIR/build.sh, in the background (log: $log_dir/functions-host-build.log)"
-host_build_started=$(date +%s)
 bash "$FUNCTIONS_HOST_DIR/build.sh" > "$log_dir/functions-host-build.log" 2>&1 &
 host_build=$!
 
@@ -35,7 +34,8 @@ if ! wait "$host_build"; then
   echo "error: the Azure Functions host did not build (log: $log_dir/functions-host-build.log)" >&2
   exit 1
 fi
-echo "== Azure Functions host ready: $(tail -n 1 "$log_dir/functions-host-build.log") (build.sh finished $(( $(date +%s) - host_build_started )) s after it started)"
+built=$(grep -oE 'done in [0-9]+s' "$log_dir/functions-host-build.log" || echo "already built")
+echo "== Azure Functions host ready: $(tail -n 1 "$log_dir/functions-host-build.log") ($built)"
 
 echo "== dotnet test"
 set +e
