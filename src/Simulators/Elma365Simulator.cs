@@ -8,7 +8,7 @@ namespace Megafon.Simulators;
 /// Stands in for the ELMA365 module webhook: checks the key, records every message it accepts,
 /// and can be told to fail (503 for a share of requests, slow answers, or down altogether).
 /// </summary>
-public sealed class Elma365Simulator : LoopbackServer
+public sealed partial class Elma365Simulator : LoopbackServer
 {
     public const string WebhookPath = "elma365/webhook";
 
@@ -102,9 +102,11 @@ public sealed class Elma365Simulator : LoopbackServer
     private async Task<IResult> HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
-        if (Delay > TimeSpan.Zero)
+        var started = DateTimeOffset.UtcNow;
+        var delay = NextDelay();
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(Delay, context.RequestAborted);
+            await Task.Delay(delay, context.RequestAborted);
         }
 
         if (IsDown)
@@ -160,6 +162,7 @@ public sealed class Elma365Simulator : LoopbackServer
         }
 
         _arrivals.Enqueue(new Elma365Arrival(DateTimeOffset.UtcNow, message));
+        RecordPush(started, message);
         _received.Enqueue(message);
         return Results.Json(new { ok = true });
     }
