@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every figure of bench/README.md, in the order of its table (about 50 minutes on 2 cores).
+# Every figure of bench/README.md, in the order of its table (about 65 minutes on 2 cores).
 # Run it on an otherwise idle machine: it prints the load average before each step, and each
 # result file records it too. Results: bench/results/*.json and bench/results/micro-*/;
 # logs and traces: artifacts/bench/.
@@ -45,6 +45,9 @@ dotnet "$load" cost --rates 10,100,300,1000 --duration 20 --mix calls --label fi
 step "6. contact lookup: cold (ELMA365 simulator answering in 50 ms) and warm (cached), against Contact__Budget"
 dotnet "$load" contact --known 500 --unknown 100 --concurrency 1 --label final "${worker_gc[@]}"
 dotnet "$load" contact --known 500 --unknown 100 --concurrency 8 --label final-c8 "${worker_gc[@]}"
+step "7. DevHost and the Functions host side by side: end to end at 100/s, an idle line, intake vs raw enqueue"
+# Each host with its own defaults (GC included); the Functions host is built by shared/functions-host.
+dotnet "$load" hosts --rate 100 --duration 60 --idle-duration 180 --idle-gap 5,10 --concurrency 16 --intake-duration 10 --repeat 3 --driver wrk --label final "${gc[@]}"
 
 step "profile of the intake (dotnet-trace collect-linux, if installed)"
 if [ -x /tmp/dntools/dotnet-trace ] || command -v dotnet-trace >/dev/null; then

@@ -16,6 +16,23 @@ internal static class Keys
     public const string MasterKey = "bench-master-key";
 }
 
+/// <summary>The app settings of the bridge under test, as environment variables: its storage, the simulators, the keys above.</summary>
+internal static class BridgeSettings
+{
+    public static Dictionary<string, string> For(string storageConnection, Uri elma365Webhook, Uri vatsEndpoint) => new()
+    {
+        ["AzureWebJobsStorage"] = storageConnection,
+        ["Vats__Endpoint"] = vatsEndpoint.ToString(),
+        ["Vats__ApiKey"] = Keys.VatsApiKey,
+        ["Vats__CrmToken"] = Keys.CrmToken,
+        ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
+        ["Elma365__Token"] = Keys.Elma365Token,
+
+        // As in Azure, the same value as the host key the module calls with.
+        ["Elma365__ModuleKey"] = Keys.FunctionKey,
+    };
+}
+
 /// <summary>Webhook bodies exactly as the PBX posts them (form-encoded, crm_token included).</summary>
 internal static class Webhooks
 {

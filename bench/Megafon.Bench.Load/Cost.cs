@@ -22,7 +22,7 @@ internal static class Cost
         }
 
         Console.WriteLine(Report.Table(
-            ["webhooks/s offered", "delivered/s", "backlog when sending ended", "missing after 60 s", "DevHost cores busy", "DevHost CPU ms/webhook (beyond idle)", "Azurite CPU ms/webhook (beyond idle)", "storage ops/webhook", "INCOMING e2e p50 / p99 ms", "DevHost RSS max MiB"],
+            ["webhooks/s offered", "delivered/s", "backlog when sending ended", "missing after 60 s", "bridge cores busy", "bridge CPU ms/webhook (beyond idle)", "Azurite CPU ms/webhook (beyond idle)", "storage ops/webhook", "INCOMING e2e p50 / p99 ms", "bridge RSS max MiB"],
             rows.Select(r =>
             {
                 var run = (Dictionary<string, object>)r["run"];
@@ -33,10 +33,10 @@ internal static class Cost
                 return new[]
                 {
                     run["offered_rate_per_s"].ToString()!, run["delivered_rate_per_s"].ToString()!, run["queue_backlog_when_sending_ended"].ToString()!, run["missing"].ToString()!,
-                    Report.F(cpu["devhost"] / cpu["wall"], 2),
-                    $"{perWebhook["devhost"].ToString(CultureInfo.InvariantCulture)} ({perWebhook["devhost_beyond_idle"].ToString(CultureInfo.InvariantCulture)})",
+                    Report.F(cpu["bridge"] / cpu["wall"], 2),
+                    $"{perWebhook["bridge"].ToString(CultureInfo.InvariantCulture)} ({perWebhook["bridge_beyond_idle"].ToString(CultureInfo.InvariantCulture)})",
                     $"{perWebhook["azurite"].ToString(CultureInfo.InvariantCulture)} ({perWebhook["azurite_beyond_idle"].ToString(CultureInfo.InvariantCulture)})",
-                    ops?.ToString() ?? "–", $"{incoming["p50_ms"]} / {incoming["p99_ms"]}", ((Dictionary<string, double>)run["devhost_rss_mib"])["max_during_load"].ToString(CultureInfo.InvariantCulture),
+                    ops?.ToString() ?? "–", $"{incoming["p50_ms"]} / {incoming["p99_ms"]}", ((Dictionary<string, double>)run["bridge_rss_mib"])["max_during_load"].ToString(CultureInfo.InvariantCulture),
                 };
             })));
         Report.Write($"cost-{label}", rows);

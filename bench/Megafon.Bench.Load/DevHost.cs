@@ -15,20 +15,11 @@ internal static class DevHost
         }
 
         var port = FreePorts.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = storageConnection,
-            ["Vats__Endpoint"] = vatsEndpoint.ToString(),
-            ["Vats__ApiKey"] = Keys.VatsApiKey,
-            ["Vats__CrmToken"] = Keys.CrmToken,
-            ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
-            ["Elma365__Token"] = Keys.Elma365Token,
-            ["Elma365__ModuleKey"] = Keys.FunctionKey,
-            ["DevHost__FunctionKey"] = Keys.FunctionKey,
-            ["DevHost__MasterKey"] = Keys.MasterKey,
-            ["DevHost__RunQueueTriggers"] = runQueueTriggers ? "true" : "false",
-            ["DevHost__HostJsonPath"] = Repo.HostJson,
-        };
+        var environment = BridgeSettings.For(storageConnection, elma365Webhook, vatsEndpoint);
+        environment["DevHost__FunctionKey"] = Keys.FunctionKey;
+        environment["DevHost__MasterKey"] = Keys.MasterKey;
+        environment["DevHost__RunQueueTriggers"] = runQueueTriggers ? "true" : "false";
+        environment["DevHost__HostJsonPath"] = Repo.HostJson;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -45,7 +36,7 @@ internal static class DevHost
     }
 
     /// <summary>Waits until the intake queues a webhook (storage initialised), then sends a few more to warm it up.</summary>
-    private static async Task WarmUpIntakeAsync(Uri webhook, ChildProcess process)
+    public static async Task WarmUpIntakeAsync(Uri webhook, ChildProcess process)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -61,7 +52,7 @@ internal static class DevHost
             }
             else if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"The DevHost answers {(int)response.StatusCode} to a valid webhook; log {process.LogPath}:\n{process.Tail()}");
+                throw new InvalidOperationException($"{process.Name} answers {(int)response.StatusCode} to a valid webhook; log {process.LogPath}:\n{process.Tail()}");
             }
             else
             {

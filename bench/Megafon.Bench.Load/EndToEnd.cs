@@ -21,12 +21,15 @@ internal sealed record EndToEndOptions(
     TimeSpan? DrainLimit = null,
     TimeSpan? Warmup = null,
     TimeSpan? AzuriteQueueGcInterval = null,
-    bool AzuriteDebugLog = false);
+    bool AzuriteDebugLog = false,
+    BridgeHostKind Host = BridgeHostKind.DevHost,
+    (double Min, double Max)? IdleGapSeconds = null);
 
 /// <summary>
-/// End-to-end latency: webhooks sent open-loop at a fixed rate to the DevHost (queue trigger on),
-/// each timed from just before it is sent to the moment the ELMA365 simulator has read the JSON
-/// it turned into. Also samples the DevHost's memory and the CPU of the DevHost and Azurite.
+/// End-to-end latency: webhooks sent open-loop at a fixed rate (or, mix "idle", one ring every few
+/// seconds) to the DevHost or the Functions host (queue trigger on), each timed from just before it
+/// is sent to the moment the ELMA365 simulator has read the JSON it turned into. Also samples the
+/// bridge's memory and the CPU of the bridge (the Functions host with its worker) and Azurite.
 /// </summary>
 internal static class EndToEnd
 {
@@ -72,9 +75,10 @@ internal static class EndToEnd
             var path = Path.Combine(Repo.ArtifactsDir, $"host-{o.Label}.json");
             File.WriteAllText(path, hostJson.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             settings["DevHost__HostJsonPath"] = path;
+            settings["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = polling.ToString("c", CultureInfo.InvariantCulture);
         }
 
-        var (devhost, address) = await DevHost.StartAsync($"devhost-e2e-{o.Label}", storage, elma.WebhookUrl, vats.ApiEndpoint, runQueueTriggers: true, settings);
+        var (devhost, address) = await BridgeHosts.StartAsync(o.Host, $"{o.Host.Name()}-e2e-{o.Label}", storage, elma.WebhookUrl, vats.ApiEndpoint, runQueueTriggers: true, settings);
         await using var _ = devhost;
         var webhookUrl = new Uri(address, "api/vats/webhook");
 
@@ -83,7 +87,7 @@ internal static class EndToEnd
 
         // Warm-up (not measured): INCOMING webhooks at up to 100/s until the JIT has settled, all delivered.
         var warmupTime = o.Warmup ?? TimeSpan.FromSeconds(5);
-        var warmupRate = Math.Min(o.Rate, 100);
+        var warmupRate = o.Mix == "idle" ? 10 : Math.Min(o.Rate, 100);
         var warmupCount = (int)(warmupRate * warmupTime.TotalSeconds);
         var warmupClock = Stopwatch.StartNew();
         for (var i = 0; i < warmupCount; i++)
@@ -101,7 +105,7 @@ internal static class EndToEnd
 
         await WaitUntilAsync(() => elma.ReceivedCount >= 20 + warmupCount, TimeSpan.FromSeconds(60));
 
-        // What the DevHost costs while idle (the queue poller backing off to maxPollingInterval).
+        // What the bridge costs while idle (the queue poller backing off to maxPollingInterval).
         await Task.Delay(2000);
         var idleWindow = TimeSpan.FromSeconds(Math.Min(5, Math.Max(1, o.Duration.TotalSeconds / 4)));
         var idleBefore = (DevHost: devhost.CpuSeconds(), Azurite: azurite.Process.CpuSeconds());
@@ -112,7 +116,7 @@ internal static class EndToEnd
         var sent = new Sent[plan.Count];
         using var inflight = new SemaphoreSlim(512);
 
-        // Sampling: DevHost memory, CPU of the DevHost, Azurite and this harness (sender + simulators).
+        // Sampling: the bridge's memory, CPU of the bridge, Azurite and this harness (sender + simulators).
         var samples = new ConcurrentQueue<Dictionary<string, double>>();
         using var stopSampling = new CancellationTokenSource();
         var self = Process.GetCurrentProcess();
@@ -126,8 +130,8 @@ internal static class EndToEnd
                 samples.Enqueue(new Dictionary<string, double>
                 {
                     ["t_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                    ["devhost_rss_mib"] = Math.Round(devhost.RssMiB(), 1),
-                    ["devhost_cpu_s"] = Math.Round(devhost.CpuSeconds() - cpu0.DevHost, 2),
+                    ["bridge_rss_mib"] = Math.Round(devhost.RssMiB(), 1),
+                    ["bridge_cpu_s"] = Math.Round(devhost.CpuSeconds() - cpu0.DevHost, 2),
                     ["azurite_cpu_s"] = Math.Round(azurite.Process.CpuSeconds() - cpu0.Azurite, 2),
                     ["harness_cpu_s"] = Math.Round(self.TotalProcessorTime.TotalSeconds - cpu0.Harness, 2),
                     ["delivered"] = elma.ReceivedCount,
@@ -279,12 +283,13 @@ internal static class EndToEnd
         var steadyRate = steadyFrom is not null && steadyTo is not null && steadyTo["t_s"] > steadyFrom["t_s"]
             ? (steadyTo["delivered"] - steadyFrom["delivered"]) / (steadyTo["t_s"] - steadyFrom["t_s"])
             : double.NaN;
-        var rss = sampleList.Where(s => s["t_s"] <= sendSeconds + 1).Select(s => s["devhost_rss_mib"]).ToList();
+        var rss = sampleList.Where(s => s["t_s"] <= sendSeconds + 1).Select(s => s["bridge_rss_mib"]).ToList();
         var webhooks = plan.Count;
         var result = new Dictionary<string, object>
         {
             ["what"] = "end-to-end latency: webhook sent → JSON read by the ELMA365 simulator",
             ["label"] = o.Label,
+            ["host"] = o.Host.Name(),
             ["date"] = startedAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture),
             ["machine"] = Report.Machine(),
             ["load_average_before"] = loadBefore,
@@ -308,7 +313,7 @@ internal static class EndToEnd
             ["left_on_queue_after_drain"] = leftOnQueue,
             ["poisoned"] = poisoned,
             ["by_type"] = byType,
-            ["devhost_rss_mib"] = new Dictionary<string, double>
+            ["bridge_rss_mib"] = new Dictionary<string, double>
             {
                 ["max_during_load"] = rss.Count > 0 ? rss.Max() : double.NaN,
                 ["mean_during_load"] = rss.Count > 0 ? Math.Round(rss.Average(), 1) : double.NaN,
@@ -316,21 +321,21 @@ internal static class EndToEnd
             },
             ["cpu_seconds"] = new Dictionary<string, double>
             {
-                ["devhost"] = Math.Round(cpu.DevHost, 2),
+                ["bridge"] = Math.Round(cpu.DevHost, 2),
                 ["azurite"] = Math.Round(cpu.Azurite, 2),
                 ["harness_sender_and_simulators"] = Math.Round(cpu.Harness, 2),
                 ["wall"] = Math.Round(drainedSeconds, 2),
             },
             ["cpu_ms_per_webhook"] = new Dictionary<string, double>
             {
-                ["devhost"] = Math.Round(cpu.DevHost * 1000 / webhooks, 3),
+                ["bridge"] = Math.Round(cpu.DevHost * 1000 / webhooks, 3),
                 ["azurite"] = Math.Round(cpu.Azurite * 1000 / webhooks, 3),
-                ["devhost_beyond_idle"] = Math.Round(Math.Max(0, cpu.DevHost - idleCores.DevHost * drainedSeconds) * 1000 / webhooks, 3),
+                ["bridge_beyond_idle"] = Math.Round(Math.Max(0, cpu.DevHost - idleCores.DevHost * drainedSeconds) * 1000 / webhooks, 3),
                 ["azurite_beyond_idle"] = Math.Round(Math.Max(0, cpu.Azurite - idleCores.Azurite * drainedSeconds) * 1000 / webhooks, 3),
             },
             ["idle_cores"] = new Dictionary<string, double>
             {
-                ["devhost"] = Math.Round(idleCores.DevHost, 3),
+                ["bridge"] = Math.Round(idleCores.DevHost, 3),
                 ["azurite"] = Math.Round(idleCores.Azurite, 3),
             },
             ["samples"] = sampleList,
@@ -359,6 +364,23 @@ internal static class EndToEnd
             {
                 var callId = $"e2e-{run}-{i}";
                 plan.Add(new Planned(i / o.Rate, "INCOMING", callId, Webhooks.Incoming(callId), TimeSpan.Zero));
+            }
+
+            return plan;
+        }
+
+        if (o.Mix == "idle")
+        {
+            // A quiet line: one ring, then nothing for a random 5-10 s (by default), so the poller has
+            // always backed off to maxPollingInterval when the next ring comes — a popup's worst case.
+            var (min, max) = o.IdleGapSeconds ?? (5, 10);
+            var random = new Random(2026);
+            var at = min + ((max - min) * random.NextDouble());
+            for (var i = 0; at < o.Duration.TotalSeconds; i++)
+            {
+                var callId = $"idle-{run}-{i}";
+                plan.Add(new Planned(at, "INCOMING", callId, Webhooks.Incoming(callId), TimeSpan.Zero));
+                at += min + ((max - min) * random.NextDouble());
             }
 
             return plan;
@@ -414,9 +436,9 @@ internal static class EndToEnd
             Console.WriteLine(line);
         }
 
-        var rss = (Dictionary<string, double>)r["devhost_rss_mib"];
+        var rss = (Dictionary<string, double>)r["bridge_rss_mib"];
         var perWebhook = (Dictionary<string, double>)r["cpu_ms_per_webhook"];
-        Console.WriteLine($"  DevHost RSS max {rss["max_during_load"]} MiB (peak {rss["peak_since_start_vmhwm"]}); CPU ms/webhook DevHost {perWebhook["devhost"]}, Azurite {perWebhook["azurite"]}; delivered {r["delivered_rate_per_s"]}/s");
+        Console.WriteLine($"  {r["host"]} RSS max {rss["max_during_load"]} MiB (peak {rss["peak_since_start_vmhwm"]}); CPU ms/webhook {r["host"]} {perWebhook["bridge"]}, Azurite {perWebhook["azurite"]}; delivered {r["delivered_rate_per_s"]}/s");
         if (r.TryGetValue("storage_operations_per_webhook", out var ops))
         {
             Console.WriteLine($"  storage operations per webhook {ops}: {string.Join(", ", ((Dictionary<string, long>)r["storage_operations"]).Select(k => $"{k.Key} {k.Value}"))}");

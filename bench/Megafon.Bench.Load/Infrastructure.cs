@@ -136,14 +136,17 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>User + system CPU seconds used so far (this process only).</summary>
-    public double CpuSeconds() => Proc.CpuSeconds(_process.Id);
+    // The process and the processes it started: the Functions host runs the app in a worker process of its own.
+    private IEnumerable<int> Tree => [_process.Id, .. Proc.Descendants(_process.Id)];
 
-    /// <summary>Resident set size now, in MiB.</summary>
-    public double RssMiB() => Proc.StatusKiB(_process.Id, "VmRSS:") / 1024.0;
+    /// <summary>User + system CPU seconds used so far by this process and its children (a host's worker).</summary>
+    public double CpuSeconds() => Tree.Sum(Proc.CpuSeconds);
 
-    /// <summary>Peak resident set size since start, in MiB.</summary>
-    public double PeakRssMiB() => Proc.StatusKiB(_process.Id, "VmHWM:") / 1024.0;
+    /// <summary>Resident set size now, in MiB, of this process and its children.</summary>
+    public double RssMiB() => Tree.Sum(id => Proc.StatusKiB(id, "VmRSS:")) / 1024.0;
+
+    /// <summary>Peak resident set size since start, in MiB: the sum of each process's own peak.</summary>
+    public double PeakRssMiB() => Tree.Sum(id => Proc.StatusKiB(id, "VmHWM:")) / 1024.0;
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -178,23 +181,64 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         public static double CpuSeconds(int pid)
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var fields = Stat(pid);
             // Fields after the command: state is [0], utime [11], stime [12] (man 5 proc: fields 14 and 15).
-            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            return fields is null ? 0 : (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+
+        public static List<int> Descendants(int root)
+        {
+            var parents = new Dictionary<int, int>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && Stat(id) is { } fields)
+                {
+                    parents[id] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                }
+            }
+
+            var found = new List<int>();
+            for (var i = -1; i < found.Count; i++)
+            {
+                var parent = i < 0 ? root : found[i];
+                found.AddRange(parents.Where(p => p.Value == parent).Select(p => p.Key));
+            }
+
+            return found;
+        }
+
+        // A process that has just exited has no /proc entry left: it counts as nothing.
+        private static string[]? Stat(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
         }
 
         public static double StatusKiB(int pid, string key)
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            try
             {
-                if (line.StartsWith(key, StringComparison.Ordinal))
+                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
                 {
-                    return double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                    if (line.StartsWith(key, StringComparison.Ordinal))
+                    {
+                        return double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                    }
                 }
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
 
-            return double.NaN;
+            return 0;
         }
     }
 }

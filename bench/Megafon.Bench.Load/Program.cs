@@ -12,6 +12,9 @@ using Megafon.Bench.Load;
 //   archive --files 20 --bytes 1048576 --large-bytes 52428800 --rounds 3 --label NAME   (recording archiver vs raw UploadAsync; memory)
 //   contact --known 500 --unknown 100 --elma365-delay 00:00:00.050 --budget 00:00:00.700 --concurrency 1 --label NAME
 //           (contact answered from ELMA365: cold, then warm from the cache)
+//   hosts   --rate 100 --duration 60 --idle-duration 180 --idle-gap 5,10 --concurrency 16 --intake-duration 10 --repeat 3
+//           [--driver wrk|dotnet] [--azurite-queue-gc 00:10:00] --label NAME   (DevHost and Functions host side by side)
+//   (intake, e2e) --host devhost|functions-host picks the host under test (default devhost)
 //   quick   every harness with tiny sizes (bench/quick.sh)
 //   bare    --port P                 (used by intake: the bare Kestrel ceiling)
 //   enqueue --connection CS --concurrency C --duration S --warmup S   (used by intake: the raw enqueue ceiling)
@@ -37,14 +40,23 @@ switch (verb)
         return 0;
 
     case "intake":
-        return await IntakeBench.RunAsync([.. List("concurrency", "1,4,16,64").Select(c => (int)c)], Seconds("duration", 10), Opt("driver", "wrk"), Opt("label", "run"), Settings(), Seconds("warmup", 5), (int)Num("repeat", 1));
+        return await IntakeBench.RunAsync([.. List("concurrency", "1,4,16,64").Select(c => (int)c)], Seconds("duration", 10), Opt("driver", "wrk"), Opt("label", "run"), Settings(), Seconds("warmup", 5), (int)Num("repeat", 1), BridgeHosts.Parse(Opt("host", "devhost")));
 
     case "e2e":
+        var gap = List("idle-gap", "5,10");
         var e2e = await EndToEnd.RunAsync(new EndToEndOptions(
             Num("rate", 100), Seconds("duration", 60), Opt("mix", "incoming"), bool.Parse(Opt("instrument", "false")), Opt("label", "run"),
             Time("end-event-delay"), Time("max-polling"), Settings(),
-            AzuriteQueueGcInterval: Time("azurite-queue-gc"), AzuriteDebugLog: bool.Parse(Opt("azurite-debug", "false"))));
+            AzuriteQueueGcInterval: Time("azurite-queue-gc"), AzuriteDebugLog: bool.Parse(Opt("azurite-debug", "false")),
+            Host: BridgeHosts.Parse(Opt("host", "devhost")), IdleGapSeconds: (gap[0], gap[1])));
         return (int)e2e["missing"] == 0 && (int)e2e["send_errors"] == 0 ? 0 : 1;
+
+    case "hosts":
+        var idleGap = List("idle-gap", "5,10");
+        var hosts = await HostsBench.RunAsync(new HostsOptions(
+            Num("rate", 100), Seconds("duration", 60), Seconds("idle-duration", 180), (idleGap[0], idleGap[1]), (int)Num("concurrency", 16),
+            Seconds("intake-duration", 10), (int)Num("repeat", 3), Opt("driver", "wrk"), Opt("label", "run"), Settings(), Time("azurite-queue-gc")));
+        return (bool)hosts["failed"] ? 1 : 0;
 
     case "cost":
         return await Cost.RunAsync(List("rates", "10,100,300,1000"), Seconds("duration", 20), Opt("mix", "calls"), bool.Parse(Opt("count-ops", "true")), Opt("label", "run"), Settings(), Time("azurite-queue-gc"));
@@ -65,6 +77,6 @@ switch (verb)
         return await Quick.RunAsync();
 
     default:
-        Console.Error.WriteLine("usage: Megafon.Bench.Load intake|e2e|cost|archive|contact|quick|bare|enqueue [--option value ...] (see Program.cs and bench/README.md)");
+        Console.Error.WriteLine("usage: Megafon.Bench.Load intake|e2e|hosts|cost|profile|archive|contact|quick|bare|enqueue [--option value ...] (see Program.cs and bench/README.md)");
         return 2;
 }

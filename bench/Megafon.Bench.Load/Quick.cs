@@ -37,7 +37,14 @@ internal static class Quick
         Console.WriteLine("quick 3/4: end-to-end, 2 whole calls (staged ACCEPTED/COMPLETED/history) at 4 webhooks/s");
         var calls = await EndToEnd.RunAsync(new EndToEndOptions(4, TimeSpan.FromSeconds(2), "calls", Instrument: false, Label: "quick-calls", Warmup: TimeSpan.FromSeconds(0.5)));
         Check((int)calls["missing"] == 0 && (int)calls["send_errors"] == 0, "every webhook of the calls reached the ELMA365 simulator");
-        Check(((Dictionary<string, double>)calls["devhost_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
+        Check(((Dictionary<string, double>)calls["bridge_rss_mib"])["peak_since_start_vmhwm"] > 0, "DevHost memory was sampled");
+
+        Console.WriteLine("quick 4/4: DevHost and Functions host side by side (end to end 10/s for 2 s, an idle line of rings 0.5-1 s apart, intake at c=2 for 1 s)");
+        var hosts = await HostsBench.RunAsync(new HostsOptions(10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), (0.5, 1), 2, TimeSpan.FromSeconds(1), 1, "dotnet", "quick",
+            new Dictionary<string, string>(), Warmup: TimeSpan.FromSeconds(0.5), IntakeWarmup: TimeSpan.FromSeconds(0.5)));
+        var steady = (Dictionary<string, object>)hosts["steady"];
+        Check(!(bool)hosts["failed"], "on both hosts every webhook arrived and the intake served without errors");
+        Check(((Dictionary<string, object>)steady["functions-host"])["host"].Equals("functions-host"), "the Functions host served the side-by-side run");
 
         Console.WriteLine("quick 4/5: recording archiver vs raw UploadAsync (3 files of 64 KiB, one round) and one 4 MiB archive's memory");
         var archive = await ArchiveBench.RunAsync(3, 64 * 1024, 4 * 1024 * 1024, 1, "quick");

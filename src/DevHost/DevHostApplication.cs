@@ -1,6 +1,6 @@
-using Azure.Storage.Queues;
 using Megafon.Core.DependencyInjection;
 using Megafon.Core.Reconciliation;
+using Megafon.Core.Queueing;
 using Megafon.Functions.Http;
 using Microsoft.Extensions.Options;
 
@@ -23,14 +23,14 @@ public static class DevHostApplication
         builder.Services.AddSingleton<FunctionKeys>();
 
         var catalog = new FunctionCatalog(typeof(VatsWebhook).Assembly);
-        builder.Services.AddSingleton(provider =>
-            QueueTriggerSettings.Load(provider.GetRequiredService<IOptions<DevHostOptions>>().Value.HostJsonPath));
+        var hostJson = builder.Configuration.GetSection(DevHostOptions.Section).Get<DevHostOptions>()?.HostJsonPath ?? new DevHostOptions().HostJsonPath;
+        builder.Services.AddSingleton(QueueTriggerSettings.Load(hostJson));
         var runQueueTriggers = builder.Configuration.GetSection(DevHostOptions.Section).GetValue(nameof(DevHostOptions.RunQueueTriggers), true);
         foreach (var function in runQueueTriggers ? catalog.Queue : [])
         {
             builder.Services.AddSingleton<IHostedService>(provider => new QueueTriggerListener(
                 function,
-                provider.GetRequiredService<QueueServiceClient>(),
+                provider.GetRequiredService<UndecodedQueues>(),
                 provider.GetRequiredService<QueueTriggerSettings>(),
                 provider.GetRequiredService<IOptions<DevHostOptions>>().Value.MessageLease,
                 provider,
@@ -49,7 +49,8 @@ public static class DevHostApplication
         }
 
         var app = builder.Build();
-        app.MapFunctions(catalog);
+        app.MapFunctions(catalog, HttpTriggerSettings.Load(hostJson));
+        app.MapHostAdmin();
         return app;
     }
 

@@ -33,7 +33,8 @@ public sealed class FunctionCatalog
 
 public sealed record HttpFunction(string Name, MethodInfo Method, HttpTriggerAttribute Trigger, ParameterInfo TriggerParameter)
 {
-    public string Route => "/api/" + (Trigger.Route ?? Name).TrimStart('/');
+    /// <summary>The route below host.json's routePrefix: the trigger's, else the function's name.</summary>
+    public string Route => Trigger.Route ?? Name;
 
     public IReadOnlyList<string> Verbs => Trigger.Methods is { Length: > 0 } m ? [.. m.Select(v => v.ToUpperInvariant())] : ["GET", "POST"];
 

@@ -14,18 +14,19 @@ namespace Megafon.DevHost;
 /// </summary>
 internal sealed class FunctionKeys(IOptions<DevHostOptions> options, IOptions<Elma365Options> elma365)
 {
-    public bool Authorize(AuthorizationLevel level, HttpRequest request)
-    {
-        if (level == AuthorizationLevel.Anonymous)
-        {
-            return true;
-        }
+    public bool Authorize(AuthorizationLevel level, HttpRequest request) =>
+        level == AuthorizationLevel.Anonymous
+        || LevelOf(request) is AuthorizationLevel.Admin
+        || (level is AuthorizationLevel.Function or AuthorizationLevel.User && LevelOf(request) is AuthorizationLevel.Function);
 
+    /// <summary>What the presented key opens: Admin for the master key, Function for the function key, null for none or a wrong one.</summary>
+    public AuthorizationLevel? LevelOf(HttpRequest request)
+    {
         var presented = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
         var keys = options.Value;
-        return Matches(presented, keys.MasterKey)
-            || (level is AuthorizationLevel.Function or AuthorizationLevel.User
-                && (Matches(presented, keys.FunctionKey) || Matches(presented, elma365.Value.ModuleKey)));
+        return Matches(presented, keys.MasterKey) ? AuthorizationLevel.Admin
+            : Matches(presented, keys.FunctionKey) || Matches(presented, elma365.Value.ModuleKey) ? AuthorizationLevel.Function
+            : null;
     }
 
     private static bool Matches(string? presented, string expected) =>

@@ -3,15 +3,26 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 
 namespace Megafon.DevHost;
 
-/// <summary>Serves each HTTP-triggered function on its Functions route (/api/...).</summary>
+/// <summary>Serves each HTTP-triggered function on its Functions route (host.json routePrefix, then the trigger's route).</summary>
 internal static class HttpFunctionEndpoints
 {
-    public static void MapFunctions(this WebApplication app, FunctionCatalog catalog)
+    public static void MapFunctions(this WebApplication app, FunctionCatalog catalog, HttpTriggerSettings settings)
     {
-        foreach (var function in catalog.Http)
+        // One endpoint per route, choosing the function by method: a method no function takes is
+        // 404, as the Functions host answers it (ASP.NET Core's own routing would say 405).
+        foreach (var route in catalog.Http.GroupBy(f => f.Route, StringComparer.OrdinalIgnoreCase))
         {
-            app.MapMethods(function.Route, function.Verbs, context => InvokeAsync(function, context)).WithName(function.Name);
+            app.Map(settings.PathOf(route.Key), context =>
+                route.FirstOrDefault(f => f.Verbs.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase)) is { } function
+                    ? InvokeAsync(function, context)
+                    : NotFound(context));
         }
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private static async Task InvokeAsync(HttpFunction function, HttpContext context)

@@ -1,18 +1,21 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Megafon.Core.Queueing;
 
 namespace Megafon.DevHost;
 
 /// <summary>
-/// Drains one queue the way the Functions queue trigger does: polls with backoff up to
-/// maxPollingInterval, runs up to batchSize + newBatchThreshold messages at once, deletes on
-/// success, makes a failed message visible again after visibilityTimeout, and after
-/// maxDequeueCount failures moves it to the "-poison" queue.
+/// Drains one queue the way the Functions host's queue listener does: receives batchSize
+/// messages, runs them at once, and receives the next batch as soon as no more than
+/// newBatchThreshold still run (so at most batchSize + newBatchThreshold); after an empty receive
+/// it waits, doubling up to maxPollingInterval. It deletes a message on success, makes a failed
+/// one visible again after visibilityTimeout, and after maxDequeueCount failures moves it to the
+/// "-poison" queue; a message that is not Base64 goes there at once, untouched.
 /// </summary>
 internal sealed partial class QueueTriggerListener(
     QueueFunction function,
-    QueueServiceClient queues,
+    UndecodedQueues queues,
     QueueTriggerSettings settings,
     TimeSpan messageLease,
     IServiceProvider services,
@@ -22,10 +25,10 @@ internal sealed partial class QueueTriggerListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(function.Trigger.QueueName);
-        var poison = queues.GetQueueClient(function.Trigger.QueueName + "-poison");
-        var slots = settings.BatchSize + settings.NewBatchThreshold;
-        using var running = new SemaphoreSlim(slots);
+        // Undecoded clients: the Base64 ones throw on a body that is not Base64, losing the whole batch for the lease.
+        var queue = queues.Get(function.Trigger.QueueName);
+        var poison = queues.Get(function.Trigger.QueueName + "-poison");
+        var processing = new List<Task>();
         var idle = TimeSpan.Zero;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -33,9 +36,7 @@ internal sealed partial class QueueTriggerListener(
             QueueMessage[] batch;
             try
             {
-                await running.WaitAsync(stoppingToken);
-                running.Release();
-                batch = (await queue.ReceiveMessagesAsync(Math.Min(settings.BatchSize, Math.Max(1, running.CurrentCount)), messageLease, stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, messageLease, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,34 +57,27 @@ internal sealed partial class QueueTriggerListener(
             }
 
             idle = TimeSpan.Zero;
-            foreach (var message in batch)
+            processing.AddRange(batch.Select(message => Task.Run(() => RunAsync(queue, poison, message, stoppingToken), CancellationToken.None)));
+            while (processing.Count > settings.NewBatchThreshold)
             {
-                await running.WaitAsync(stoppingToken);
-                _ = Task.Run(
-                    async () =>
-                    {
-                        try
-                        {
-                            await RunAsync(queue, poison, message, stoppingToken);
-                        }
-                        finally
-                        {
-                            running.Release();
-                        }
-                    },
-                    CancellationToken.None);
+                processing.Remove(await Task.WhenAny(processing));
             }
         }
 
         // Let invocations in flight finish, as the host does on shutdown.
-        for (var i = 0; i < slots; i++)
-        {
-            await running.WaitAsync(CancellationToken.None);
-        }
+        await Task.WhenAll(processing);
     }
 
-    private async Task RunAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    private async Task RunAsync(QueueClient queue, QueueClient poison, QueueMessage stored, CancellationToken stoppingToken)
     {
+        LogTriggerDetails(logger, stored.MessageId, stored.DequeueCount, stored.InsertedOn);
+        if (UndecodedQueues.TryDecode(stored.Body) is not { } body)
+        {
+            await MoveToPoisonAsync(queue, poison, stored, () => LogNotBase64(logger, stored.MessageId, poison.Name));
+            return;
+        }
+
+        var message = QueuesModelFactory.QueueMessage(stored.MessageId, stored.PopReceipt, body, stored.DequeueCount, stored.NextVisibleOn, stored.InsertedOn, stored.ExpiresOn);
         try
         {
             await using (var scope = services.CreateAsyncScope())
@@ -97,31 +91,58 @@ internal sealed partial class QueueTriggerListener(
                     var t => throw new NotSupportedException($"The DevHost cannot bind {t.Name} for {function.Name}."),
                 });
             }
-
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
         catch (Exception e)
         {
             var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
-            try
+            if (stored.DequeueCount >= settings.MaxDequeueCount)
             {
-                if (message.DequeueCount >= settings.MaxDequeueCount)
-                {
-                    LogPoisoned(logger, error, function.Name, message.DequeueCount);
-                    await poison.SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
-                }
-                else
-                {
-                    LogFailed(logger, error, function.Name, message.DequeueCount);
-                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
-                }
+                await MoveToPoisonAsync(queue, poison, stored, () => LogPoisoned(logger, error, function.Name, stored.DequeueCount, poison.Name));
+                return;
             }
-            catch (Exception cleanup) when (cleanup is RequestFailedException or HttpRequestException)
-            {
-                // The message reappears by itself when its invisibility ends, as it would under the host.
-                LogPollFailed(logger, cleanup, function.Trigger.QueueName);
-            }
+
+            LogFailed(logger, error, function.Name, stored.DequeueCount);
+            await ReleaseAsync(queue, stored, settings.VisibilityTimeout);
+            return;
+        }
+
+        try
+        {
+            await queue.DeleteMessageAsync(stored.MessageId, stored.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception cleanup) when (cleanup is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            // Its lease ran out and another receive has it, or storage is away: it is delivered again, as under the host.
+            LogPollFailed(logger, cleanup, function.Trigger.QueueName);
+        }
+    }
+
+    // As the host does: the stored text is copied as it is, so the poison queue holds what the queue held.
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage stored, Action log)
+    {
+        try
+        {
+            log();
+            await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+            await poison.SendMessageAsync(stored.Body, cancellationToken: CancellationToken.None);
+            await queue.DeleteMessageAsync(stored.MessageId, stored.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception cleanup) when (cleanup is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            // The message reappears by itself when its lease ends, as it would under the host.
+            LogPollFailed(logger, cleanup, function.Trigger.QueueName);
+        }
+    }
+
+    private async Task ReleaseAsync(QueueClient queue, QueueMessage stored, TimeSpan visibilityTimeout)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(stored.MessageId, stored.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: CancellationToken.None);
+        }
+        catch (Exception cleanup) when (cleanup is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            LogPollFailed(logger, cleanup, function.Trigger.QueueName);
         }
     }
 
@@ -137,12 +158,19 @@ internal sealed partial class QueueTriggerListener(
         }
     }
 
+    // The Functions host logs this line for every queue-triggered invocation; tests read it on both hosts.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trigger Details: MessageId: {MessageId}, DequeueCount: {DequeueCount}, InsertedOn: {InsertedOn}")]
+    private static partial void LogTriggerDetails(ILogger logger, string messageId, long dequeueCount, DateTimeOffset? insertedOn);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling queue {Queue} failed; retrying")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} failed (dequeue {DequeueCount}); the message will be retried")]
     private static partial void LogFailed(ILogger logger, Exception exception, string function, long dequeueCount);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed on dequeue {DequeueCount}; message moved to the poison queue")]
-    private static partial void LogPoisoned(ILogger logger, Exception exception, string function, long dequeueCount);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed on dequeue {DequeueCount}; message moved to queue '{Poison}'")]
+    private static partial void LogPoisoned(ILogger logger, Exception exception, string function, long dequeueCount, string poison);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message decoding has failed! Check MessageEncoding settings. MessageId={MessageId}; moved to queue '{Poison}'")]
+    private static partial void LogNotBase64(ILogger logger, string messageId, string poison);
 }

@@ -11,7 +11,7 @@ namespace Megafon.Simulators;
 /// companion module does), records every message it accepts and the shape of every request, and
 /// can be told to fail (503 for a share of requests, slow answers, or down altogether).
 /// </summary>
-public sealed class Elma365Simulator : LoopbackServer
+public sealed partial class Elma365Simulator : LoopbackServer
 {
     public const string WebhookPath = "elma365/webhook";
 
@@ -120,9 +120,11 @@ public sealed class Elma365Simulator : LoopbackServer
     private async Task<IResult> HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
-        if (Delay > TimeSpan.Zero)
+        var started = DateTimeOffset.UtcNow;
+        var delay = NextDelay();
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(Delay, context.RequestAborted);
+            await Task.Delay(delay, context.RequestAborted);
         }
 
         if (IsDown)
@@ -187,6 +189,7 @@ public sealed class Elma365Simulator : LoopbackServer
         }
 
         _arrivals.Enqueue(new Elma365Arrival(DateTimeOffset.UtcNow, message));
+        RecordPush(started, message);
         _received.Enqueue(message);
         return Results.Json(new { ok = true });
     }

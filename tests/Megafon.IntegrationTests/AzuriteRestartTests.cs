@@ -11,7 +11,12 @@ public sealed class AzuriteRestartFixture : BridgeFixture
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("DevHost:MessageLease", "00:00:15")];
 }
 
-/// <summary>The storage goes away mid-run and comes back: what the PBX was told is accepted must arrive.</summary>
+/// <summary>
+/// The storage goes away mid-run and comes back: what the PBX was told is accepted must arrive.
+/// On the DevHost only: it shortens the lease of a running message (DevHost__MessageLease), which
+/// the Functions host keeps at 10 minutes, so a message whose failure could not be recorded while
+/// storage was down comes back within the test.
+/// </summary>
 public sealed class AzuriteRestartTests(AzuriteRestartFixture bridge, ITestOutputHelper output) : IClassFixture<AzuriteRestartFixture>
 {
     [Fact]

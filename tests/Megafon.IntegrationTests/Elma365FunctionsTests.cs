@@ -11,7 +11,7 @@ namespace Megafon.IntegrationTests;
 /// The functions ELMA365 calls, over real HTTP with the function key, against the PBX simulator.
 /// Tests in a class run one after another, so switching the simulator's failure mode is safe.
 /// </summary>
-public sealed class Elma365FunctionsTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>, IAsyncLifetime
+public abstract class Elma365FunctionsTests(BridgeFixture bridge) : IAsyncLifetime
 {
     public Task InitializeAsync()
     {
@@ -63,6 +63,13 @@ public sealed class Elma365FunctionsTests(BridgeFixture bridge) : IClassFixture<
         var (status, _) = await GetAsync($"api/members?code={BridgeFixture.FunctionKey}", key: null);
 
         Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task The_master_key_opens_the_elma365_functions_too()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("api/members", BridgeFixture.MasterKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("api/connection-test", BridgeFixture.MasterKey)).Status);
     }
 
     [Fact]
@@ -258,13 +265,22 @@ public sealed class Elma365FunctionsTests(BridgeFixture bridge) : IClassFixture<
     }
 }
 
+public sealed class Elma365FunctionsTestsOnDevHost(BridgeFixture bridge) : Elma365FunctionsTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class Elma365FunctionsTestsOnFunctionsHost(FunctionsHostFixture bridge) : Elma365FunctionsTests(bridge), IClassFixture<FunctionsHostFixture>;
+
 /// <summary>The bridge configured with a PBX host that does not exist.</summary>
-public sealed class UnknownPbxHostFixture : BridgeFixture
+public class UnknownPbxHostFixture : BridgeFixture
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Vats:Endpoint", "https://vats000000.invalid/sys/crm_api.wcgp")];
 }
 
-public sealed class UnknownPbxHostTests(UnknownPbxHostFixture bridge) : IClassFixture<UnknownPbxHostFixture>
+public sealed class FunctionsHostUnknownPbxHostFixture : UnknownPbxHostFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
+public abstract class UnknownPbxHostTests(UnknownPbxHostFixture bridge)
 {
     [Fact]
     public async Task A_pbx_address_that_does_not_resolve_is_reported_as_a_wrong_address()
@@ -281,13 +297,22 @@ public sealed class UnknownPbxHostTests(UnknownPbxHostFixture bridge) : IClassFi
     }
 }
 
+public sealed class UnknownPbxHostTestsOnDevHost(UnknownPbxHostFixture bridge) : UnknownPbxHostTests(bridge), IClassFixture<UnknownPbxHostFixture>;
+
+public sealed class UnknownPbxHostTestsOnFunctionsHost(FunctionsHostUnknownPbxHostFixture bridge) : UnknownPbxHostTests(bridge), IClassFixture<FunctionsHostUnknownPbxHostFixture>;
+
 /// <summary>The bridge configured with a PBX key the PBX does not know.</summary>
-public sealed class WrongPbxKeyFixture : BridgeFixture
+public class WrongPbxKeyFixture : BridgeFixture
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Vats:ApiKey", "not-the-pbx-key")];
 }
 
-public sealed class WrongPbxKeyTests(WrongPbxKeyFixture bridge) : IClassFixture<WrongPbxKeyFixture>
+public sealed class FunctionsHostWrongPbxKeyFixture : WrongPbxKeyFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
+public abstract class WrongPbxKeyTests(WrongPbxKeyFixture bridge)
 {
     [Fact]
     public async Task A_wrong_pbx_key_is_reported_as_such_by_members_make_call_and_connection_test()
@@ -310,3 +335,7 @@ public sealed class WrongPbxKeyTests(WrongPbxKeyFixture bridge) : IClassFixture<
         Assert.Contains("Vats__ApiKey", testBody["failReason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
+
+public sealed class WrongPbxKeyTestsOnDevHost(WrongPbxKeyFixture bridge) : WrongPbxKeyTests(bridge), IClassFixture<WrongPbxKeyFixture>;
+
+public sealed class WrongPbxKeyTestsOnFunctionsHost(FunctionsHostWrongPbxKeyFixture bridge) : WrongPbxKeyTests(bridge), IClassFixture<FunctionsHostWrongPbxKeyFixture>;

@@ -7,6 +7,10 @@ namespace Megafon.IntegrationTests;
 /// <summary>A bridge of its own, so every line the bridge's code logs belongs to the one call sent.</summary>
 public sealed class LogCaptureFixture : BridgeFixture;
 
+/// <summary>
+/// On the DevHost only: it reads the captured log records with their scopes in process; on the
+/// Functions host the app's own lines are exported by the worker, not written to the host's console.
+/// </summary>
 public sealed class LoggingTests(LogCaptureFixture bridge) : IClassFixture<LogCaptureFixture>
 {
     private const string Phone = "79161234567";

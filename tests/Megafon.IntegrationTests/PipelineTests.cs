@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Megafon.Core.Calls;
@@ -8,19 +9,19 @@ using Megafon.Simulators;
 
 namespace Megafon.IntegrationTests;
 
-/// <summary>PBX webhooks → VatsWebhook → Azurite queue → ProcessVatsEvent → ELMA365 simulator, all real.</summary>
-public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+/// <summary>PBX webhooks → VatsWebhook → Azurite queue → ProcessVatsEvent → ELMA365 simulator, all real, on either host.</summary>
+public abstract class PipelineTests(BridgeFixture bridge)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     // Names the member whichever side of the call it is on (Elma365DirectionTests checks the sides).
-    private static List<string> Summary(IEnumerable<JsonObject> messages, string callId) =>
+    internal static List<string> Summary(IEnumerable<JsonObject> messages, string callId) =>
         [.. messages.Where(m => m["callId"]!.GetValue<string>() == callId).Select(m => m["kind"]!.GetValue<string>() == "event"
             ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}"
             : $"record/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}/{m["duration"]}")];
 
     /// <summary>No card of the call may open after a card of it closed, and the record comes last.</summary>
-    private static void AssertInCallOrder(IEnumerable<JsonObject> messages, string callId)
+    internal static void AssertInCallOrder(IEnumerable<JsonObject> messages, string callId)
     {
         var stages = messages.Where(m => m["callId"]!.GetValue<string>() == callId)
             .Select(m => m["kind"]!.GetValue<string>() == "callRecord" ? 3 : m["event"]!.GetValue<string>() switch { "NotifyStart" => 0, "NotifyAnswer" => 1, _ => 2 })
@@ -152,8 +153,67 @@ public sealed class PipelineTests(BridgeFixture bridge) : IClassFixture<BridgeFi
     }
 }
 
-/// <summary>ELMA365 refusing or staying down: messages end in the poison queue, each with its reason.</summary>
-public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+public sealed class PipelineTestsOnDevHost(BridgeFixture bridge) : PipelineTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class PipelineTestsOnFunctionsHost(FunctionsHostFixture bridge) : PipelineTests(bridge), IClassFixture<FunctionsHostFixture>;
+
+/// <summary>The bridge as deployed in spirit: retries that outlast a short ELMA365 outage, a call lease longer than them.</summary>
+public class Elma365OutageFixture : BridgeFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Processing:MaxAttempts", "30"),
+        new("Processing:CallLease", "00:00:30"),
+    ];
+}
+
+public sealed class FunctionsHostElma365OutageFixture : Elma365OutageFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
+/// <summary>ELMA365 down, then back: retries carry every message of the call through, in order, once.</summary>
+public abstract class Elma365OutageTests(Elma365OutageFixture bridge)
+{
+    [Fact]
+    public async Task Elma365_down_for_a_while_then_back_gets_the_whole_call_once_and_nothing_is_poisoned()
+    {
+        bridge.Elma365.IsDown = true;
+        try
+        {
+            await bridge.SendAllAsync(VatsScenarios.IncomingAnswered("p-outage", "79161230011", "alexey", "703", bridge.RecordingHost));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Empty(PipelineTests.Summary(bridge.Elma365.Received, "p-outage"));
+        }
+        finally
+        {
+            bridge.Elma365.IsDown = false;
+        }
+
+        // The ring, the end and the record, each once. The answer waited out the outage behind the
+        // ring's claim, as did the end; when the end wins that race the answer is dropped as stale,
+        // by design (a card never reopens), so it may or may not be there.
+        string[] musts = ["NotifyStart/In/Unknown/703", "NotifyEnd/In/Answered/703", "record/In/Answered/703/95"];
+        await bridge.Elma365.WaitForAsync(r => musts.All(PipelineTests.Summary(r, "p-outage").Contains), TimeSpan.FromSeconds(60));
+        await Task.Delay(2000);
+        var received = bridge.Elma365.Received;
+        var summary = PipelineTests.Summary(received, "p-outage");
+
+        Assert.All(musts, must => Assert.Single(summary, must));
+        Assert.Equal(summary.Count, summary.Distinct().Count());
+        Assert.Empty(summary.Except([.. musts, "NotifyAnswer/In/Answered/703"]));
+        PipelineTests.AssertInCallOrder(received, "p-outage");
+        Assert.True(bridge.Elma365.FailedCount > 0);
+        Assert.DoesNotContain((await bridge.Poison.PeekMessagesAsync(32)).Value, m => m.Body.ToString().Contains("p-outage", StringComparison.Ordinal));
+    }
+}
+
+public sealed class Elma365OutageTestsOnDevHost(Elma365OutageFixture bridge) : Elma365OutageTests(bridge), IClassFixture<Elma365OutageFixture>;
+
+public sealed class Elma365OutageTestsOnFunctionsHost(FunctionsHostElma365OutageFixture bridge) : Elma365OutageTests(bridge), IClassFixture<FunctionsHostElma365OutageFixture>;
+
+/// <summary>ELMA365 refusing or staying down: messages end in the poison queue, each with its reason; the admin routes.</summary>
+public abstract class PoisonTests(BridgeFixture bridge)
 {
     [Fact]
     public async Task A_permanent_refusal_goes_to_poison_at_once_with_the_reason_and_no_more_tries()
@@ -212,14 +272,45 @@ public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixt
         Assert.Equal("79*******67", listed["phone"]!.GetValue<string>());
         Assert.Equal(1, replay.Body!["replayed"]!.GetValue<int>());
         Assert.Equal(0, again.Body!["replayed"]!.GetValue<int>());
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, withFunctionKey.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, withFunctionKey.Status);
         Assert.Single(bridge.Elma365.Received, m => m["callId"]!.GetValue<string>() == "x-replay");
     }
 
-    private async Task<(System.Net.HttpStatusCode Status, JsonNode? Body)> AdminAsync(HttpMethod method, string path, string key)
+    [Theory]
+    [InlineData("GET", "api/ops/poison")]
+    [InlineData("POST", "api/ops/poison/replay?callId=nobody")]
+    public async Task The_admin_routes_open_to_the_master_key_alone(string method, string path)
+    {
+        var verb = new HttpMethod(method);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, key: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, "not-a-key-of-this-bridge")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(verb, path, BridgeFixture.FunctionKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await AdminAsync(verb, path, BridgeFixture.MasterKey)).Status);
+    }
+
+    [Fact]
+    public async Task The_host_admin_api_answers_ping_to_anyone_and_status_to_the_master_key_only()
+    {
+        var ping = await AdminAsync(HttpMethod.Get, "admin/host/ping", key: null);
+        var status = await AdminAsync(HttpMethod.Get, "admin/host/status", BridgeFixture.MasterKey);
+
+        Assert.Equal(HttpStatusCode.OK, ping.Status);
+        Assert.Equal(HttpStatusCode.OK, status.Status);
+        Assert.Equal("Running", status.Body!["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Get, "admin/host/status", key: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminAsync(HttpMethod.Get, "admin/host/status", "not-a-key-of-this-bridge")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AdminAsync(HttpMethod.Get, "admin/host/status", BridgeFixture.FunctionKey)).Status);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> AdminAsync(HttpMethod method, string path, string? key)
     {
         using var request = new HttpRequestMessage(method, new Uri(bridge.BaseAddress, path));
-        request.Headers.Add("x-functions-key", key);
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
         using var response = await bridge.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
@@ -245,3 +336,7 @@ public sealed class PoisonTests(BridgeFixture bridge) : IClassFixture<BridgeFixt
         throw new TimeoutException($"No poisoned message for {callId}.");
     }
 }
+
+public sealed class PoisonTestsOnDevHost(BridgeFixture bridge) : PoisonTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class PoisonTestsOnFunctionsHost(FunctionsHostFixture bridge) : PoisonTests(bridge), IClassFixture<FunctionsHostFixture>;

@@ -21,6 +21,11 @@ public sealed class SoakFixture : BridgeFixture
     ];
 }
 
+/// <summary>
+/// On the DevHost only: it counts outcomes with the app's own meters and explains a failure from
+/// the app's log records, both read in process; the pipeline tests carry the same guarantees to the
+/// Functions host at a smaller scale.
+/// </summary>
 public sealed class SoakTests(SoakFixture bridge, ITestOutputHelper output) : IClassFixture<SoakFixture>
 {
     [Fact]

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Megafon.Core.Configuration;
+using Megafon.Core.Queueing;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,17 +28,20 @@ internal static class StorageServiceCollectionExtensions
             if (storage.ConnectionString is { } connection)
             {
                 clients.AddQueueServiceClient(connection).ConfigureOptions(UseTriggerEncoding);
+                clients.AddQueueServiceClient(connection).WithName(UndecodedQueues.ClientName);
                 clients.AddTableServiceClient(connection);
                 clients.AddBlobServiceClient(connection);
             }
             else
             {
                 clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(UseTriggerEncoding);
+                clients.AddQueueServiceClient(storage.QueueServiceUri!).WithName(UndecodedQueues.ClientName);
                 clients.AddTableServiceClient(storage.TableServiceUri!);
                 clients.AddBlobServiceClient(storage.BlobServiceUri!);
                 clients.UseCredential(Credential(storage.ClientId));
             }
         });
+        services.AddSingleton<UndecodedQueues>();
         return services;
     }
 

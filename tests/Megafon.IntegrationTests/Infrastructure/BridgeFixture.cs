@@ -3,22 +3,16 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Megafon.Core.Calls;
 using Megafon.Core.Queueing;
-using Megafon.DevHost;
 using Megafon.Simulators;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace Megafon.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The whole bridge with real parts: Azurite, the PBX and ELMA365 simulators on loopback, and
-/// the DevHost serving the Functions classes on Kestrel. One per test class.
+/// The whole bridge with real parts: Azurite, the PBX and ELMA365 simulators on loopback, and a
+/// host serving the Functions classes — the DevHost in process (this class), or the Azure
+/// Functions host as a child process (a subclass overriding <see cref="HostKind"/>, e.g.
+/// <see cref="FunctionsHostFixture"/>). One per test class; tests see the same surface on both.
 /// </summary>
 public class BridgeFixture : IAsyncLifetime
 {
@@ -31,7 +25,12 @@ public class BridgeFixture : IAsyncLifetime
     /// <summary>Elma365__ModuleKey: as in Azure, the same value as the host key the module calls with.</summary>
     public const string ModuleKey = FunctionKey;
 
-    private WebApplication? _host;
+    private IBridgeHost? _host;
+    private FunctionsHostSandbox? _sandbox;
+    private QueueServiceClient? _queues;
+
+    /// <summary>Which host serves the functions; a subclass picks the Functions host by overriding this.</summary>
+    public virtual BridgeHostKind HostKind => BridgeHostKind.DevHost;
 
     public AzuriteProcess Azurite { get; private set; } = null!;
 
@@ -51,9 +50,14 @@ public class BridgeFixture : IAsyncLifetime
 
     public TableClient Calls { get; private set; } = null!;
 
-    public FakeLogCollector Logs => _host!.Services.GetFakeLogCollector();
+    /// <summary>The DevHost's captured logs, structured (scopes included). DevHost only: see <see cref="HostLog"/>.</summary>
+    public FakeLogCollector Logs => DevHost("its captured log records (HostLog has the Functions host's console)").Logs;
 
-    public IServiceProvider Services => _host!.Services;
+    /// <summary>The DevHost's services. DevHost only: the Functions host runs the app in a worker process.</summary>
+    public IServiceProvider Services => DevHost("its services (the app runs in the Functions host's worker process)").Services;
+
+    /// <summary>What the host logged so far: the DevHost's log records, or the Functions host's console.</summary>
+    public IReadOnlyList<HostLogEntry> HostLog => _host?.Log ?? [];
 
     /// <summary>Where recording links in scenarios point: the PBX simulator's own host passes the link policy.</summary>
     public string RecordingHost => Vats.ApiEndpoint.Authority.Split(':')[0];
@@ -62,11 +66,22 @@ public class BridgeFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// Any queue of this bridge's storage, with the Base64 encoding the queue trigger reads (host.json):
+    /// a test of a queue-triggered function writes its message here.
+    /// </summary>
+    public QueueClient Queue(string name) => _queues!.GetQueueClient(name);
+
+    public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync();
         Vats = await VatsSimulator.StartAsync(VatsApiKey);
         Elma365 = await Elma365Simulator.StartAsync(Elma365Token, bridgeKey: ModuleKey);
+        _queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queues = new VatsEventQueues(_queues);
+        Events = queues.Events;
+        Poison = queues.Poison;
+        Calls = new CallStore(new TableServiceClient(Azurite.ConnectionString)).Table;
         await StartHostAsync();
     }
 
@@ -99,31 +114,25 @@ public class BridgeFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        _host = DevHostApplication.Create([], builder =>
+        if (HostKind == BridgeHostKind.DevHost)
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
-            builder.Logging.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false);
-        });
-        await _host.StartAsync();
+            _host = await DevHostInProcess.StartAsync(settings);
+        }
+        else
+        {
+            _sandbox ??= new FunctionsHostSandbox();
+            _host = await FunctionsHostProcess.StartAsync(
+                GetType().Name, _sandbox.Port, _sandbox.Secrets, MasterKey, FunctionKey, _sandbox.Environment(settings, RunQueueTriggers), StorageReadyAsync);
+        }
 
-        var address = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = _host.BaseAddress;
         Pbx = new VatsWebhookSender(Http, new Uri(BaseAddress, "api/vats/webhook"), CrmToken);
-
-        var queues = _host.Services.GetRequiredService<VatsEventQueues>();
-        Events = queues.Events;
-        Poison = queues.Poison;
-        Calls = _host.Services.GetRequiredService<CallStore>().Table;
     }
 
     public async Task StopHostAsync()
     {
         if (_host is not null)
         {
-            await _host.StopAsync();
             await _host.DisposeAsync();
             _host = null;
         }
@@ -142,18 +151,50 @@ public class BridgeFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopHostAsync();
+        _sandbox?.Dispose();
         await Elma365.DisposeAsync();
         await Vats.DisposeAsync();
         await Azurite.DisposeAsync();
         Http.Dispose();
     }
+
+    // The app creates its queues and table as it starts (StorageInitializer); the DevHost awaits
+    // that before it listens, the Functions host's worker does it alongside.
+    private async Task<bool> StorageReadyAsync()
+    {
+        if (!(await Events.ExistsAsync()).Value || !(await Poison.ExistsAsync()).Value)
+        {
+            return false;
+        }
+
+        await foreach (var _ in new TableServiceClient(Azurite.ConnectionString).QueryAsync(t => t.Name == CallStore.TableName))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    private DevHostInProcess DevHost(string what) =>
+        _host as DevHostInProcess ?? throw new NotSupportedException($"This fixture runs the {HostKind}; only the DevHost in process offers {what}.");
+}
+
+/// <summary>The bridge on the Azure Functions host.</summary>
+public class FunctionsHostFixture : BridgeFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
 }
 
 /// <summary>The bridge with the queue trigger off: what intake queues stays on the queue to be looked at.</summary>
-public sealed class IntakeOnlyFixture : BridgeFixture
+public class IntakeOnlyFixture : BridgeFixture
 {
     protected override bool RunQueueTriggers => false;
+}
+
+public sealed class FunctionsHostIntakeOnlyFixture : IntakeOnlyFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
 }
