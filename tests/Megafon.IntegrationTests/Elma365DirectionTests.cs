@@ -7,9 +7,9 @@ namespace Megafon.IntegrationTests;
 /// <summary>
 /// Calls played through the bridge arrive in ELMA365 the way the platform defines them: srcPhone
 /// the caller, dstPhone the callee, in every event and in the record; and every push is a
-/// well-formed, length-declared request.
+/// well-formed, length-declared request. On both hosts.
 /// </summary>
-public sealed class Elma365DirectionTests(BridgeFixture bridge) : IClassFixture<BridgeFixture>
+public abstract class Elma365DirectionTests(BridgeFixture bridge)
 {
     private const string Client = "79031234567";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -83,3 +83,7 @@ public sealed class Elma365DirectionTests(BridgeFixture bridge) : IClassFixture<
         });
     }
 }
+
+public sealed class Elma365DirectionTestsOnDevHost(BridgeFixture bridge) : Elma365DirectionTests(bridge), IClassFixture<BridgeFixture>;
+
+public sealed class Elma365DirectionTestsOnFunctionsHost(FunctionsHostFixture bridge) : Elma365DirectionTests(bridge), IClassFixture<FunctionsHostFixture>;

@@ -15,7 +15,7 @@ namespace Megafon.IntegrationTests;
 /// whole seconds, so the base fixture's sub-second retry delays come back at once, and a refused
 /// push can run through a dozen attempts well inside the grace.
 /// </summary>
-public sealed class WebhookAddressFixture : BridgeFixture
+public class WebhookAddressFixture : BridgeFixture
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
@@ -26,12 +26,17 @@ public sealed class WebhookAddressFixture : BridgeFixture
     ];
 }
 
+public sealed class FunctionsHostWebhookAddressFixture : WebhookAddressFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
 /// <summary>
 /// The module registers its webhook address (VoipOnWebhookUpdated → PUT /api/elma365/webhook) and
-/// the bridge follows: over HTTP, the settings table and two ELMA365 simulators. Every test states
-/// where pushes go first, since the address is stored for the whole bridge.
+/// the bridge follows: over HTTP, the settings table and two ELMA365 simulators, on both hosts.
+/// Every test states where pushes go first, since the address is stored for the whole bridge.
 /// </summary>
-public sealed class Elma365WebhookAddressTests(WebhookAddressFixture bridge) : IClassFixture<WebhookAddressFixture>, IAsyncLifetime
+public abstract class Elma365WebhookAddressTests(WebhookAddressFixture bridge) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -259,3 +264,7 @@ public sealed class Elma365WebhookAddressTests(WebhookAddressFixture bridge) : I
         throw new TimeoutException($"{callId} never reached the poison queue");
     }
 }
+
+public sealed class Elma365WebhookAddressTestsOnDevHost(WebhookAddressFixture bridge) : Elma365WebhookAddressTests(bridge), IClassFixture<WebhookAddressFixture>;
+
+public sealed class Elma365WebhookAddressTestsOnFunctionsHost(FunctionsHostWebhookAddressFixture bridge) : Elma365WebhookAddressTests(bridge), IClassFixture<FunctionsHostWebhookAddressFixture>;
