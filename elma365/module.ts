@@ -7,7 +7,11 @@
 // maps names, and the other functions are thin calls to the bridge's HTTP functions.
 //
 // Module settings (Настройки): baseUrl «Адрес моста (Azure Functions)», functionKey «Ключ функции».
-// Messages an admin sees are in Russian; the 400 reasons go back to the bridge's logs, in English.
+// functionKey is the Function App's host key 'elma365'. It authenticates both ways: the module
+// calls the bridge with it, and the bridge sends the same value (the bridge's Elma365__ModuleKey)
+// in the X-Bridge-Key header of every push, which is how the module tells the bridge's pushes
+// from anyone else who learned the webhook address.
+// Messages an admin sees are in Russian; the 400/401 reasons go back to the bridge's logs, in English.
 
 const SETTING_TITLES = {
     baseUrl: 'Адрес моста (Azure Functions)',
@@ -46,7 +50,7 @@ interface BridgeAnswer {
     body: unknown;
 }
 
-async function callBridge(method: 'GET' | 'POST', path: string, payload?: object): Promise<BridgeAnswer> {
+async function callBridge(method: 'GET' | 'POST' | 'PUT', path: string, payload?: object): Promise<BridgeAnswer> {
     const base = setting('baseUrl').replace(/\/+$/, '');
     if (!/^https?:\/\//i.test(base)) {
         throw new Error(`Настройка «${SETTING_TITLES.baseUrl}» (baseUrl) должна быть адресом вида https://my-bridge.azurewebsites.net, а сейчас в ней «${base}».`);
@@ -161,7 +165,51 @@ async function VoipGetCallLink(callData: BridgeCallData): Promise<string> {
     throw bridgeError(answer.status === 404 ? 'Записи разговора нет' : 'Не удалось получить запись разговора', answer);
 }
 
+// The platform gave the module a new webhook address (it refreshed the token in it, or the module
+// was re-created): the bridge pushes there from now on. Until the first call, it uses the address
+// it was deployed with (Elma365__WebhookUrl).
+async function VoipOnWebhookUpdated(webhookUrl: string): Promise<void> {
+    const answer = await callBridge('PUT', '/api/elma365/webhook', { url: webhookUrl });
+    if (answer.status < 200 || answer.status > 299) {
+        throw bridgeError('Мост не принял новый адрес вебхука модуля', answer);
+    }
+}
+
 // ---- Webhook: JSON pushed by the bridge ----
+
+const BRIDGE_KEY_HEADER = 'x-bridge-key';
+
+// Compares every character whatever the first difference, so the time taken does not tell a
+// caller how much of a guessed key was right.
+function sameKey(presented: string, expected: string): boolean {
+    let difference = presented.length ^ expected.length;
+    for (let i = 0; i < expected.length; i++) {
+        // Past the end of a shorter guess charCodeAt gives NaN, which ^ turns into 0: still compared.
+        difference |= presented.charCodeAt(i) ^ expected.charCodeAt(i);
+    }
+    return difference === 0;
+}
+
+// The reason a push is not from the bridge, or undefined when it is.
+function unauthenticated(request: FetchRequest | undefined): string | undefined {
+    let expected: string;
+    try {
+        expected = setting('functionKey');
+    } catch {
+        return 'the module setting functionKey is empty, so no push can be authenticated; fill it in on the module settings page';
+    }
+    const presented = header(request?.headers, BRIDGE_KEY_HEADER);
+    if (presented === undefined || presented === '') {
+        return 'X-Bridge-Key header is missing: pushes must carry the bridge key (Elma365__ModuleKey)';
+    }
+    return sameKey(presented, expected)
+        ? undefined
+        : 'X-Bridge-Key does not match the module setting functionKey: Elma365__ModuleKey and functionKey must hold the same host key';
+}
+
+function refusal(status: 400 | 401, reason: string): VoipWebhookParseResult {
+    return { response: new HttpResponse().status(status).content(JSON.stringify({ error: reason })) };
+}
 
 type JsonObject = Record<string, unknown>;
 
@@ -228,6 +276,7 @@ function callDirection(value: unknown): VoipCallDirection {
     const members: Record<keyof typeof VoipCallDirection, VoipCallDirection> = {
         In: VoipCallDirection.In,
         Out: VoipCallDirection.Out,
+        Internal: VoipCallDirection.Internal,
     };
     return byName('direction', value, members);
 }
@@ -280,9 +329,14 @@ function toCallRecord(m: JsonObject): VoipCallRecord {
     };
 }
 
-// Never throws: a 400 with a reason tells the bridge the message is bad for good, so it parks
-// the message instead of retrying it forever.
+// Never throws. A push without the bridge's key gets 401 before anything else is looked at;
+// a malformed one 400 with a reason, which tells the bridge the message is bad for good, so it
+// parks the message instead of retrying it forever.
 async function VoipParseWebhookRequest(request: FetchRequest): Promise<VoipWebhookParseResult> {
+    const denied = unauthenticated(request);
+    if (denied !== undefined) {
+        return refusal(401, denied);
+    }
     try {
         const message = readJsonBody(request);
         switch (message.kind) {
@@ -294,8 +348,18 @@ async function VoipParseWebhookRequest(request: FetchRequest): Promise<VoipWebho
                 throw new Error(`"kind" must be "event" or "callRecord" (got ${shown(message.kind)})`);
         }
     } catch (e) {
-        return {
-            response: new HttpResponse().status(400).content(JSON.stringify({ error: errorText(e) })),
-        };
+        return refusal(400, errorText(e));
     }
 }
+
+// tsc checks the functions above against the platform's signatures (elma365.d.ts); nothing of
+// this reaches the compiled script.
+type Conforms<Required, Actual extends Required> = Actual;
+type ModuleFunctions = Conforms<VoipModuleFunctions, {
+    VoipTestConnection: typeof VoipTestConnection;
+    VoipParseWebhookRequest: typeof VoipParseWebhookRequest;
+    VoipGetMembers: typeof VoipGetMembers;
+    VoipGenerateCall: typeof VoipGenerateCall;
+    VoipGetCallLink: typeof VoipGetCallLink;
+    VoipOnWebhookUpdated: typeof VoipOnWebhookUpdated;
+}>;

@@ -113,6 +113,10 @@ wait_for_port "$table_port" Azurite "$state/azurite.log"
 dev_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export AzureWebJobsStorage=${AzureWebJobsStorage:-"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$dev_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"}
 
+# One local key plays both the host key the module calls with and Elma365__ModuleKey, as in Azure.
+export DevHost__FunctionKey=${DevHost__FunctionKey:-local-function-key}
+export Elma365__ModuleKey=${Elma365__ModuleKey:-$DevHost__FunctionKey}
+
 simulators=false
 if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
   simulators=true
@@ -122,13 +126,13 @@ if [ -z "${Vats__Endpoint:-}" ] || [ -z "${Elma365__WebhookUrl:-}" ]; then
   export Elma365__ApiUrl="http://127.0.0.1:$elma_port" Elma365__ApiToken=local-elma365-api-token Elma365__ModuleCode=ext_megafon_vats
   echo "No real PBX/ELMA365 configured: starting the simulators on ports $vats_port and $elma_port..."
   dotnet "$simulators_dll" serve --vats-port "$vats_port" --elma-port "$elma_port" \
-    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" --elma-api-token "$Elma365__ApiToken" > "$state/simulators.log" 2>&1 &
+    --vats-api-key "$Vats__ApiKey" --elma-token "$Elma365__Token" --elma-api-token "$Elma365__ApiToken" \
+    --elma-bridge-key "$Elma365__ModuleKey" > "$state/simulators.log" 2>&1 &
   pids+=($!)
   wait_for_port "$vats_port" "PBX simulator" "$state/simulators.log"
   wait_for_port "$elma_port" "ELMA365 simulator" "$state/simulators.log"
 fi
 
-export DevHost__FunctionKey=${DevHost__FunctionKey:-local-function-key}
 export DevHost__MasterKey=${DevHost__MasterKey:-local-master-key}
 case $bridge_host in
   func)

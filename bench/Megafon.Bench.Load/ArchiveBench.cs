@@ -275,6 +275,7 @@ internal static class ArchiveBench
             ["Vats:CrmToken"] = "bench-crm-token-0123456789",
             ["Elma365:WebhookUrl"] = "http://127.0.0.1:1/elma365/webhook",
             ["Elma365:Token"] = "bench-elma-key",
+            ["Elma365:ModuleKey"] = "bench-module-key-0123456789",
             ["Recordings:MaxBytes"] = maxBytes.ToString(CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();

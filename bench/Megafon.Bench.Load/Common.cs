@@ -27,6 +27,9 @@ internal static class BridgeSettings
         ["Vats__CrmToken"] = Keys.CrmToken,
         ["Elma365__WebhookUrl"] = elma365Webhook.ToString(),
         ["Elma365__Token"] = Keys.Elma365Token,
+
+        // As in Azure, the same value as the host key the module calls with.
+        ["Elma365__ModuleKey"] = Keys.FunctionKey,
     };
 }
 

@@ -58,7 +58,7 @@ internal static class EndToEnd
 
         await using var azurite = await Azurite.StartAsync($"azurite-e2e-{o.Label}", o.AzuriteQueueGcInterval, o.AzuriteDebugLog);
         await using var vats = await VatsSimulator.StartAsync(Keys.VatsApiKey);
-        await using var elma = await Elma365Simulator.StartAsync(Keys.Elma365Token);
+        await using var elma = await Elma365Simulator.StartAsync(Keys.Elma365Token, bridgeKey: Keys.FunctionKey);
         await using var proxy = o.Instrument ? await StorageProxy.StartAsync(azurite.QueuePort, azurite.TablePort) : null;
         var storage = proxy is null ? azurite.ConnectionString : azurite.ConnectionStringFor(proxy.QueuePort, proxy.TablePort);
 

@@ -14,25 +14,47 @@ const moduleDir = new URL('../', import.meta.url);
 const golden = JSON.parse(readFileSync(new URL('test/messages.golden.json', moduleDir), 'utf8'));
 const script = readFileSync(new URL('dist/module.js', moduleDir), 'utf8');
 
-// Enum members come from elma365.d.ts so the test cannot drift from the declarations. Values are
-// numbers distinct across all enums (with TypeScript's reverse mapping), never the names, so a
-// script that passed names through unmapped or mixed two enums up would fail.
+// Enum members come from elma365.d.ts so the test cannot drift from the declarations. Where the
+// SDK publishes values (VoipCallDirection: 'in', 'out', 'internal') the sandbox uses them; the
+// others get numbers distinct across all enums (with TypeScript's reverse mapping), never the
+// names, so a script that passed names through unmapped or mixed two enums up would fail.
 const declared = {};
 const ENUMS = {};
 {
     const source = readFileSync(new URL('elma365.d.ts', moduleDir), 'utf8');
     let base = 10;
     for (const [, name, body] of source.matchAll(/declare enum (\w+) \{([^}]*)\}/g)) {
-        declared[name] = body.split(',').map((s) => s.trim()).filter(Boolean);
+        const members = body
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/\/\/.*$/gm, '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .map((s) => {
+                const [, member, value] = s.match(/^(\w+)(?:\s*=\s*'([^']*)')?$/) ?? assert.fail(`cannot read enum member ${JSON.stringify(s)} of ${name}`);
+                return { member, value };
+            });
+        declared[name] = members.map((m) => m.member);
         ENUMS[name] = {};
-        declared[name].forEach((member, i) => {
-            ENUMS[name][member] = base + i;
-            ENUMS[name][base + i] = member;
+        members.forEach(({ member, value }, i) => {
+            if (value !== undefined) {
+                ENUMS[name][member] = value;
+            } else {
+                ENUMS[name][member] = base + i;
+                ENUMS[name][base + i] = member;
+            }
         });
         base += 10;
     }
     assert.deepEqual(Object.keys(declared).sort(), ['VoipCallDirection', 'VoipCallDisposition', 'VoipWebhookEvent']);
+    assert.deepEqual(ENUMS.VoipCallDirection, { In: 'in', Out: 'out', Internal: 'internal' });
 }
+
+// Members the bridge never sends, and why: the PBX reports calls with clients only.
+const NEVER_SENT = { VoipCallDirection: ['Internal'] };
+
+// The module key of the contract: the C# test (Elma365ContractTests.ModuleKey) sends the same one.
+const MODULE_KEY = 'contract-module-key-0123456789';
 
 function enumValue(enumName, memberName) {
     assert.ok(declared[enumName].includes(memberName), `${enumName} has no member named ${JSON.stringify(memberName)}`);
@@ -60,7 +82,8 @@ function loadModule(settings, fetch) {
 // Objects made inside the sandbox have its own prototypes; compare them as plain JSON.
 const plain = (value) => JSON.parse(JSON.stringify(value));
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'X-Bridge-Key': MODULE_KEY };
+const MODULE_SETTINGS = { functionKey: MODULE_KEY };
 
 // Every golden field is either mapped onto ELMA365's object or knowingly left out of it.
 const FIELDS = {
@@ -74,12 +97,18 @@ const FIELDS = {
     },
 };
 
-describe('contract: every message in messages.golden.json', () => {
-    const elma = loadModule({}, () => assert.fail('parsing a webhook must not call the bridge'));
+describe('contract: every request in messages.golden.json', () => {
+    const elma = loadModule(MODULE_SETTINGS, () => assert.fail('parsing a webhook must not call the bridge'));
 
-    for (const { name, message } of golden) {
+    for (const { name, method, headers, body, message } of golden) {
         it(name, async () => {
-            const result = await elma.VoipParseWebhookRequest({ headers: { ...JSON_HEADERS }, body: JSON.stringify(message) });
+            // The request as the bridge sent it: a POST with a declared length and the bridge key.
+            assert.equal(method, 'POST');
+            assert.deepEqual(JSON.parse(body), message, 'body and message of the golden entry agree');
+            assert.equal(Number(headers['content-length']), Buffer.byteLength(body, 'utf8'), 'Content-Length is the body\'s length in bytes');
+            assert.equal(headers['x-bridge-key'], MODULE_KEY, 'the bridge sends the module key in X-Bridge-Key');
+
+            const result = await elma.VoipParseWebhookRequest({ method, headers: { ...headers }, body });
             assert.equal(result.response, undefined, `rejected: ${result.response?.body}`);
 
             const fields = FIELDS[message.kind];
@@ -96,6 +125,7 @@ describe('contract: every message in messages.golden.json', () => {
             assert.equal(actual.disposition, enumValue('VoipCallDisposition', message.disposition));
             assert.equal(actual.srcPhone, message.srcPhone);
             assert.equal(actual.dstPhone, message.dstPhone);
+            assert.ok(!('srcPhoneExt' in actual) && !('dstPhoneExt' in actual), 'no extension behind the client number is invented');
 
             if (message.kind === 'event') {
                 assert.equal(actual.event, enumValue('VoipWebhookEvent', message.event));
@@ -110,7 +140,7 @@ describe('contract: every message in messages.golden.json', () => {
         });
     }
 
-    it('the golden file uses both kinds and every member of every ELMA365 enum', () => {
+    it('the golden file uses both kinds and every member of every ELMA365 enum the bridge sends', () => {
         assert.deepEqual([...new Set(golden.map((g) => g.message.kind))].sort(), ['callRecord', 'event']);
         assert.equal(new Set(golden.map((g) => g.name)).size, golden.length, 'entry names are unique');
         const used = { VoipWebhookEvent: new Set(), VoipCallDirection: new Set(), VoipCallDisposition: new Set() };
@@ -120,20 +150,88 @@ describe('contract: every message in messages.golden.json', () => {
             used.VoipCallDisposition.add(message.disposition);
         }
         for (const [enumName, members] of Object.entries(used)) {
-            assert.deepEqual([...members].sort(), [...declared[enumName]].sort(), `${enumName} members used by the golden file`);
+            const sent = declared[enumName].filter((m) => !(NEVER_SENT[enumName] ?? []).includes(m));
+            assert.deepEqual([...members].sort(), [...sent].sort(), `${enumName} members used by the golden file`);
+        }
+    });
+
+    it('an outbound call is the member calling the client, in its events and its record', () => {
+        const outbound = golden.filter((g) => g.message.direction === 'Out');
+        assert.deepEqual(
+            [...new Set(outbound.map((g) => (g.message.kind === 'event' ? g.message.event : 'callRecord')))].sort(),
+            ['NotifyAnswer', 'NotifyEnd', 'NotifyStart', 'callRecord']);
+        for (const { name, message } of golden) {
+            const [member, client] = message.direction === 'Out' ? [message.srcPhone, message.dstPhone] : [message.dstPhone, message.srcPhone];
+            assert.equal(member, '703', `${name}: the member (GetMembers id) is ${message.direction === 'Out' ? 'srcPhone' : 'dstPhone'}`);
+            assert.match(client, /^\+?7\d{10}$/, `${name}: the client is ${message.direction === 'Out' ? 'dstPhone' : 'srcPhone'}`);
+        }
+    });
+});
+
+describe('VoipParseWebhookRequest: only the bridge may push', () => {
+    const settings = { ...MODULE_SETTINGS };
+    const elma = loadModule(settings, () => assert.fail('parsing a webhook must not call the bridge'));
+    const { body } = golden.find((g) => g.name === 'event-incoming');
+    const typeOnly = { 'Content-Type': 'application/json' };
+
+    beforeEach(() => {
+        settings.functionKey = MODULE_KEY;
+    });
+
+    const forged = [
+        ['no key at all (a forged push)', typeOnly, /X-Bridge-Key header is missing/],
+        ['an empty key', { ...typeOnly, 'X-Bridge-Key': '' }, /X-Bridge-Key header is missing/],
+        ['a wrong key of the same length', { ...typeOnly, 'X-Bridge-Key': MODULE_KEY.replace(/.$/, 'X') }, /does not match/],
+        ['a wrong first character', { ...typeOnly, 'X-Bridge-Key': 'X' + MODULE_KEY.slice(1) }, /does not match/],
+        ['the key cut short', { ...typeOnly, 'X-Bridge-Key': MODULE_KEY.slice(0, -1) }, /does not match/],
+        ['the key with more after it', { ...typeOnly, 'X-Bridge-Key': MODULE_KEY + '0' }, /does not match/],
+        ['the key in another case', { ...typeOnly, 'X-Bridge-Key': MODULE_KEY.toUpperCase() }, /does not match/],
+        ['the key in another header', { ...typeOnly, 'x-functions-key': MODULE_KEY }, /X-Bridge-Key header is missing/],
+    ];
+    for (const [name, headers, reason] of forged) {
+        it(`refuses ${name} with 401 and a JSON reason, parsing nothing`, async () => {
+            const result = await elma.VoipParseWebhookRequest({ method: 'POST', headers, body });
+            assert.equal(result.event, undefined);
+            assert.equal(result.callRecord, undefined);
+            assert.equal(result.response?.statusCode, 401);
+            assert.match(JSON.parse(result.response.body).error, reason);
+        });
+    }
+
+    it('checks the key before the content: a forged push learns nothing about the format', async () => {
+        const result = await elma.VoipParseWebhookRequest({ headers: { 'Content-Type': 'text/plain' }, body: 'x' });
+        assert.equal(result.response?.statusCode, 401);
+    });
+
+    it('refuses no request at all with 401', async () => {
+        assert.equal((await elma.VoipParseWebhookRequest(undefined)).response?.statusCode, 401);
+    });
+
+    it('accepts the key under any header casing', async () => {
+        const result = await elma.VoipParseWebhookRequest({ headers: { ...typeOnly, 'X-BRIDGE-KEY': MODULE_KEY }, body });
+        assert.equal(result.response, undefined, result.response?.body);
+        assert.ok(result.event);
+    });
+
+    it('refuses everything while the module has no functionKey, and says so', async () => {
+        delete settings.functionKey;
+        for (const key of [MODULE_KEY, '', undefined]) {
+            const result = await elma.VoipParseWebhookRequest({ headers: key === undefined ? typeOnly : { ...typeOnly, 'X-Bridge-Key': key }, body });
+            assert.equal(result.response?.statusCode, 401);
+            assert.match(JSON.parse(result.response.body).error, /functionKey is empty/);
         }
     });
 });
 
 describe('VoipParseWebhookRequest: what it accepts and rejects', () => {
-    const elma = loadModule({}, () => assert.fail('parsing a webhook must not call the bridge'));
+    const elma = loadModule(MODULE_SETTINGS, () => assert.fail('parsing a webhook must not call the bridge'));
     const event = golden.find((g) => g.message.kind === 'event').message;
     const record = golden.find((g) => g.message.kind === 'callRecord').message;
     const withField = (message, key, value) => JSON.stringify({ ...message, [key]: value });
     const without = (message, key) => JSON.stringify({ ...message, [key]: undefined });
 
     const accepted = [
-        ['any header casing, no charset', { headers: { 'content-type': 'Application/JSON' }, body: JSON.stringify(event) }],
+        ['any header casing, no charset', { headers: { 'content-type': 'Application/JSON', 'x-bridge-key': MODULE_KEY }, body: JSON.stringify(event) }],
         ['a body ELMA365 already parsed', { headers: JSON_HEADERS, body: { ...event } }],
         ['empty phones (the PBX left them out)', { headers: JSON_HEADERS, body: JSON.stringify({ ...record, srcPhone: '', dstPhone: '' }) }],
     ];
@@ -146,9 +244,8 @@ describe('VoipParseWebhookRequest: what it accepts and rejects', () => {
     }
 
     const rejected = [
-        ['form content type', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'cmd=event&type=INCOMING' }, /Content-Type/],
-        ['no headers', { body: JSON.stringify(event) }, /Content-Type/],
-        ['no request at all', undefined, /Content-Type/],
+        ['form content type', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Bridge-Key': MODULE_KEY }, body: 'cmd=event&type=INCOMING' }, /Content-Type/],
+        ['no content type', { headers: { 'X-Bridge-Key': MODULE_KEY }, body: JSON.stringify(event) }, /Content-Type/],
         ['unparseable JSON', { headers: JSON_HEADERS, body: '{"kind":"event",' }, /not valid JSON/],
         ['a JSON array', { headers: JSON_HEADERS, body: '[]' }, /JSON object/],
         ['unknown kind', { headers: JSON_HEADERS, body: withField(event, 'kind', 'rating') }, /"kind"/],
@@ -327,6 +424,28 @@ describe('calls to the bridge', () => {
         const result = plain(await elma.VoipTestConnection());
         assert.equal(result.success, false);
         assert.match(result.failReason, /Мост не отвечает.*«Адрес моста \(Azure Functions\)» \(baseUrl\)/);
+    });
+
+    it('VoipOnWebhookUpdated: PUT /api/elma365/webhook {url} with the function key', async () => {
+        reply = { status: 200, json: { status: 'registered', origin: 'https://company.elma365.ru', registeredAt: '2026-04-05T12:00:00+00:00' } };
+        const url = 'https://company.elma365.ru/api/extensions/0f1e/script/webhook?token=new-token';
+        assert.equal(await elma.VoipOnWebhookUpdated(url), undefined);
+        const req = only();
+        assert.equal(req.method, 'PUT');
+        assert.equal(req.url, '/api/elma365/webhook');
+        assert.equal(req.headers['x-functions-key'], 'fn-key-1');
+        assert.match(req.headers['content-type'], /^application\/json/);
+        assert.deepEqual(JSON.parse(req.body), { url });
+    });
+
+    it('VoipOnWebhookUpdated: an address the bridge refuses throws the bridge reason', async () => {
+        reply = { status: 400, json: { error: 'invalid_field', message: 'url must be an https address.', field: 'url' } };
+        await assert.rejects(elma.VoipOnWebhookUpdated('http://company.elma365.ru/hook'), (e) => /не принял новый адрес/.test(e.message) && /url must be an https address\./.test(e.message));
+    });
+
+    it('VoipOnWebhookUpdated: a wrong function key (401) points at the setting', async () => {
+        reply = { status: 401, text: '' };
+        await assert.rejects(elma.VoipOnWebhookUpdated('https://company.elma365.ru/hook'), /«Ключ функции» \(functionKey\)/);
     });
 
     it('a missing setting is named in Russian and nothing is sent', async () => {

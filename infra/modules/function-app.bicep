@@ -46,6 +46,14 @@ param vatsCrmTokenUri string
 @description('Version-less Key Vault URI of the ELMA365 module key secret.')
 param elma365TokenUri string
 
+@description('Version-less Key Vault URI of the bridge key secret (Elma365__ModuleKey).')
+param elma365ModuleKeyUri string
+
+@secure()
+@description('The bridge key: becomes the host key "elma365", the key the ELMA365 module calls with; the app reads the same value from Key Vault as Elma365__ModuleKey.')
+@minLength(16)
+param elma365ModuleKey string
+
 @description('PBX API address, e.g. https://vats123456.megapbx.ru/sys/crm_api.wcgp.')
 param vatsEndpoint string
 
@@ -175,6 +183,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       // The ELMA365 side.
       Elma365__WebhookUrl: elma365WebhookUrl
       Elma365__Token: '@Microsoft.KeyVault(SecretUri=${elma365TokenUri})'
+      Elma365__ModuleKey: '@Microsoft.KeyVault(SecretUri=${elma365ModuleKeyUri})'
 
       // Call recordings, archived in the "recordings" container (storage.bicep).
       Recordings__Archive: string(archiveRecordings)
@@ -196,6 +205,34 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       allow: false
     }
   }
+}
+
+// The host key the ELMA365 module calls the bridge with («Ключ функции», functionKey). One value,
+// two uses: the module also checks every push against it, and the app sends it as
+// Elma365__ModuleKey (read from Key Vault). A named key rather than "default", so that its value is
+// the deployment's own (kept in Key Vault) and rotating it leaves the platform's keys alone.
+//
+// Bicep's type library has no types for sites/host and its functionKeys (bicep-types-az#1356),
+// although ARM serves both: hence the two suppressed BCP081 warnings, the only ones in the
+// templates. Name and value are the properties the key API documents; infra tests check them.
+#disable-next-line BCP081
+resource functionHost 'Microsoft.Web/sites/host@2024-11-01' existing = {
+  parent: functionApp
+  name: 'default'
+}
+
+#disable-next-line BCP081
+resource elma365HostKey 'Microsoft.Web/sites/host/functionKeys@2024-11-01' = {
+  parent: functionHost
+  name: 'elma365'
+  properties: {
+    name: 'elma365'
+    value: elma365ModuleKey
+  }
+  // After the app settings: changing them restarts the host, which a key write must not race.
+  dependsOn: [
+    functionApp::appSettings
+  ]
 }
 
 @description('Name of the function app.')

@@ -1,4 +1,4 @@
-// Key Vault holding the bridge's three secrets. RBAC authorization only (no access policies), soft
+// Key Vault holding the bridge's four secrets. RBAC authorization only (no access policies), soft
 // delete with purge protection. The function app's identity may read secret values (Key Vault
 // Secrets User) and nothing else; the deploying principal writes the secrets through ARM.
 
@@ -35,11 +35,16 @@ param vatsCrmToken string
 @description('The ELMA365 module key sent with every push to the module webhook.')
 param elma365Token string
 
+@secure()
+@description('The bridge key: the value of the Function App host key "elma365", which the ELMA365 module calls the bridge with and checks every push against (X-Bridge-Key).')
+param elma365ModuleKey string
+
 // Secret names in the vault (the app never sees them: it reads app settings that reference them).
 var secretNames = {
   vatsApiKey: 'vats-api-key'
   vatsCrmToken: 'vats-crm-token'
   elma365Token: 'elma365-token'
+  elma365ModuleKey: 'elma365-module-key'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
@@ -93,6 +98,14 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
       contentType: 'text/plain'
     }
   }
+
+  resource elma365ModuleKeySecret 'secrets' = {
+    name: secretNames.elma365ModuleKey
+    properties: {
+      value: elma365ModuleKey
+      contentType: 'text/plain'
+    }
+  }
 }
 
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -119,3 +132,6 @@ output vatsCrmTokenUri string = vault::vatsCrmTokenSecret.properties.secretUri
 
 @description('Version-less URI of the ELMA365 module key secret (an address, not the value).')
 output elma365TokenUri string = vault::elma365TokenSecret.properties.secretUri
+
+@description('Version-less URI of the bridge key secret (an address, not the value).')
+output elma365ModuleKeyUri string = vault::elma365ModuleKeySecret.properties.secretUri

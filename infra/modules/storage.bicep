@@ -1,8 +1,9 @@
 // The storage account behind everything the app keeps: the Functions host's own blobs and leases,
-// the "vats-events" and "recordings" queues (and their poison queues), the "calls" and "contacts"
-// tables, the private "recordings" container of archived call recordings with its lifecycle rule, and
-// the Flex Consumption deployment package container. Shared keys are disabled: every caller uses Entra
-// ID, so no key or key-bearing connection string exists anywhere in the app's configuration.
+// the "vats-events" and "recordings" queues (and their poison queues), the "calls", "contacts" and
+// "settings" tables, the private "recordings" container of archived call recordings with its
+// lifecycle rule, and the Flex Consumption deployment package container. Shared keys are disabled:
+// every caller uses Entra ID, so no key or key-bearing connection string exists anywhere in the
+// app's configuration.
 
 import * as types from 'types.bicep'
 
@@ -151,6 +152,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     resource contactsTable 'tables' = {
       name: 'contacts'
     }
+
+    // Name fixed by the app: Megafon.Core.Elma365.Module.Elma365WebhookAddresses.TableName. Holds
+    // the webhook address the ELMA365 module registered.
+    resource settingsTable 'tables' = {
+      name: 'settings'
+    }
   }
 }
 
@@ -159,7 +166,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
 //   Consumption reads (and azd writes) the deployment package through the same identity.
 // - Queue Data Contributor: the queue trigger (peek, dequeue, delete, move to poison) and the
 //   webhook function's enqueue.
-// - Table Data Contributor: the per-call state in the "calls" table, the "contacts" cache.
+// - Table Data Contributor: the per-call state in the "calls" table, the "contacts" cache, the
+//   module's webhook address in "settings".
 var storageRoles = [
   types.roles.storageBlobDataOwner
   types.roles.storageQueueDataContributor

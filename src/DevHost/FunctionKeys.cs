@@ -1,12 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
+using Megafon.Core.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Megafon.DevHost;
 
-/// <summary>Checks function keys as the Functions host does: header x-functions-key or query ?code=.</summary>
-internal sealed class FunctionKeys(IOptions<DevHostOptions> options)
+/// <summary>
+/// Checks function keys as the Functions host does: header x-functions-key or query ?code=. Like
+/// the app in Azure, it has two host keys for the function level: <c>default</c>
+/// (DevHost__FunctionKey) and <c>elma365</c>, whose value is Elma365__ModuleKey — the key the
+/// ELMA365 module calls with and checks pushes against.
+/// </summary>
+internal sealed class FunctionKeys(IOptions<DevHostOptions> options, IOptions<Elma365Options> elma365)
 {
     public bool Authorize(AuthorizationLevel level, HttpRequest request) =>
         level == AuthorizationLevel.Anonymous
@@ -19,7 +25,7 @@ internal sealed class FunctionKeys(IOptions<DevHostOptions> options)
         var presented = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
         var keys = options.Value;
         return Matches(presented, keys.MasterKey) ? AuthorizationLevel.Admin
-            : Matches(presented, keys.FunctionKey) ? AuthorizationLevel.Function
+            : Matches(presented, keys.FunctionKey) || Matches(presented, elma365.Value.ModuleKey) ? AuthorizationLevel.Function
             : null;
     }
 

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Megafon.Simulators;
 
 /// <summary>
-/// Stands in for the ELMA365 module webhook: checks the key, records every message it accepts,
-/// and can be told to fail (503 for a share of requests, slow answers, or down altogether).
+/// Stands in for the ELMA365 module webhook: checks the keys (the bridge's X-Bridge-Key as the
+/// companion module does), records every message it accepts and the shape of every request, and
+/// can be told to fail (503 for a share of requests, slow answers, or down altogether).
 /// </summary>
 public sealed partial class Elma365Simulator : LoopbackServer
 {
@@ -14,15 +17,18 @@ public sealed partial class Elma365Simulator : LoopbackServer
 
     private readonly ConcurrentQueue<JsonObject> _received = new();
     private readonly ConcurrentQueue<Elma365Arrival> _arrivals = new();
+    private readonly ConcurrentQueue<Elma365PushShape> _shapes = new();
     private readonly string _token;
+    private readonly string? _bridgeKey;
     private readonly Random _random;
     private long _failed;
     private long _refused;
     private long _requests;
 
-    private Elma365Simulator(string token, int seed)
+    private Elma365Simulator(string token, int seed, string? bridgeKey)
     {
         _token = token;
+        _bridgeKey = bridgeKey;
         _random = new Random(seed);
     }
 
@@ -39,6 +45,9 @@ public sealed partial class Elma365Simulator : LoopbackServer
 
     /// <summary>The accepted messages with the moment each one's JSON was read, in arrival order (for latency measurements, bench/).</summary>
     public IReadOnlyList<Elma365Arrival> Arrivals => [.. _arrivals];
+
+    /// <summary>How every request to the webhook was framed, refused ones too, in arrival order.</summary>
+    public IReadOnlyList<Elma365PushShape> Shapes => [.. _shapes];
 
     /// <summary>Share of requests answered 503, from 0 to 1.</summary>
     public double FailureRate { get; set; }
@@ -62,14 +71,19 @@ public sealed partial class Elma365Simulator : LoopbackServer
 
     public long RefusedCount => Interlocked.Read(ref _refused);
 
-    public static async Task<Elma365Simulator> StartAsync(string token, int port = 0, int seed = 365)
+    /// <param name="token">The ELMA365 module key expected as Authorization: Bearer.</param>
+    /// <param name="port">0 picks a free one.</param>
+    /// <param name="seed">Seeds which requests fail under <see cref="FailureRate"/>.</param>
+    /// <param name="bridgeKey">When set, the X-Bridge-Key every push must carry (the module's functionKey).</param>
+    public static async Task<Elma365Simulator> StartAsync(string token, int port = 0, int seed = 365, string? bridgeKey = null)
     {
-        var simulator = new Elma365Simulator(token, seed);
+        var simulator = new Elma365Simulator(token, seed, bridgeKey);
         await simulator.StartAsync(port, app =>
         {
             app.MapPost(WebhookPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
             app.MapGet("elma365/received", () => Results.Json(simulator.Received));
             app.MapGet("elma365/arrivals", () => Results.Json(simulator.Arrivals));
+            app.MapGet("elma365/shapes", () => Results.Json(simulator.Shapes));
             simulator.Api.Map(app);
         });
         return simulator;
@@ -97,7 +111,11 @@ public sealed partial class Elma365Simulator : LoopbackServer
     }
 
     public static string Describe(JsonObject m) =>
-        $"{m["kind"]}:{m["callId"]}:{m["event"] ?? m["disposition"]}:{m["dstPhone"]}";
+        $"{m["kind"]}:{m["callId"]}:{m["event"] ?? m["disposition"]}:{MemberOf(m)}";
+
+    /// <summary>The PBX member of a message: the caller of an outbound call, the callee of any other.</summary>
+    public static string? MemberOf(JsonObject m) =>
+        (m["direction"]?.GetValue<string>() == "Out" ? m["srcPhone"] : m["dstPhone"])?.GetValue<string>();
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -116,10 +134,19 @@ public sealed partial class Elma365Simulator : LoopbackServer
             return Results.Empty;
         }
 
+        _shapes.Enqueue(new Elma365PushShape(
+            DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.Headers.TransferEncoding.FirstOrDefault(), context.Request.ContentType));
+
         if (context.Request.Headers.Authorization.ToString() != $"Bearer {_token}")
         {
             Interlocked.Increment(ref _refused);
             return Results.Json(new { error = "invalid key" }, statusCode: 401);
+        }
+
+        if (_bridgeKey is not null && !SameKey(context.Request.Headers["X-Bridge-Key"].FirstOrDefault(), _bridgeKey))
+        {
+            Interlocked.Increment(ref _refused);
+            return Results.Json(new { error = "X-Bridge-Key is missing or wrong: the push does not come from the bridge" }, statusCode: 401);
         }
 
         if (ForcedStatus is { } forced)
@@ -166,7 +193,14 @@ public sealed partial class Elma365Simulator : LoopbackServer
         _received.Enqueue(message);
         return Results.Json(new { ok = true });
     }
+
+    private static bool SameKey(string? presented, string expected) =>
+        presented is not null
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 }
+
+/// <summary>How one request to the webhook was framed: a declared length, or a chunked body.</summary>
+public sealed record Elma365PushShape(DateTimeOffset ReceivedAt, long? ContentLength, string? TransferEncoding, string? ContentType);
 
 /// <summary>One accepted message and when the simulator had read its JSON.</summary>
 public sealed record Elma365Arrival(DateTimeOffset ReceivedAt, JsonObject Message);

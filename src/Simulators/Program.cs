@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Megafon.Simulators;
 
 // Two verbs, options as --name value (read with the standard command-line configuration provider):
-//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T [--elma-api-token T]
+//   serve  --vats-port P --elma-port P --vats-api-key K --elma-token T [--elma-api-token T] [--elma-bridge-key K]
 //   play   --bridge http://127.0.0.1:7071 --crm-token K --elma http://127.0.0.1:P --recording-host H [--function-key K]
 //          (H: a host for https links, or the PBX simulator's origin http://127.0.0.1:P, which serves the files;
 //          the function key, default $DevHost__FunctionKey, lets it ask GetCallLink for each recording)
@@ -15,7 +15,7 @@ switch (verb)
 {
     case "serve":
         await using (var vats = await VatsSimulator.StartAsync(Option("vats-api-key"), int.Parse(Option("vats-port"), System.Globalization.CultureInfo.InvariantCulture)))
-        await using (var elma = await Elma365Simulator.StartAsync(Option("elma-token"), int.Parse(Option("elma-port"), System.Globalization.CultureInfo.InvariantCulture)))
+        await using (var elma = await Elma365Simulator.StartAsync(Option("elma-token"), int.Parse(Option("elma-port"), System.Globalization.CultureInfo.InvariantCulture), bridgeKey: options["elma-bridge-key"]))
         {
             Console.WriteLine($"PBX simulator:    {vats.ApiEndpoint}");
             Console.WriteLine($"ELMA365 simulator: {elma.WebhookUrl}");
@@ -103,7 +103,7 @@ static async Task<(int Exit, IReadOnlyList<(string CallId, string Link)> Recorde
     Console.WriteLine($"ELMA365 received {ours.Count} messages for the {sent} webhooks queued:");
     foreach (var message in ours)
     {
-        Console.WriteLine($"  {message["kind"],-10} {message["callId"],-22} {message["event"] ?? "-",-12} {message["direction"],-3} {message["disposition"],-9} dst={message["dstPhone"]} src={message["srcPhone"]}{(message["link"] is { } link ? $" link={link}" : string.Empty)}");
+        Console.WriteLine($"  {message["kind"],-10} {message["callId"],-22} {message["event"] ?? "-",-12} {message["direction"],-3} {message["disposition"],-9} src={message["srcPhone"]} dst={message["dstPhone"]}{(message["link"] is { } link ? $" link={link}" : string.Empty)}");
     }
 
     var recorded = ours.Where(m => m["kind"]!.ToString() == "callRecord" && m["link"] is not null)

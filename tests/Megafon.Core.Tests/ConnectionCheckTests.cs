@@ -18,11 +18,12 @@ public sealed class ConnectionCheckTests
     [Theory]
     [InlineData("Vats__ApiKey")]
     [InlineData("Elma365__Token")]
+    [InlineData("Elma365__ModuleKey")]
     [InlineData("Elma365__ApiToken")]
     public async Task An_unresolved_key_vault_reference_is_reported_naming_the_setting_and_never_sent_anywhere(string setting)
     {
         var vats = new VatsOptions { Endpoint = "https://vats123456.megapbx.ru/sys/crm_api.wcgp", ApiKey = "pbx-key", CrmToken = "crm-token-0123456789" };
-        var elma365 = new Elma365Options { WebhookUrl = "https://company.elma365.ru/hook", Token = "elma-key" };
+        var elma365 = new Elma365Options { WebhookUrl = "https://company.elma365.ru/hook", Token = "elma-key", ModuleKey = "module-key-0123456789" };
         var elma365Api = new Elma365ApiOptions { ApiUrl = "https://company.elma365.ru", ApiToken = "api-token", ModuleCode = "ext_megafon" };
         switch (setting)
         {
@@ -31,6 +32,9 @@ public sealed class ConnectionCheckTests
                 break;
             case "Elma365__Token":
                 elma365.Token = Unresolved;
+                break;
+            case "Elma365__ModuleKey":
+                elma365.ModuleKey = Unresolved;
                 break;
             default:
                 elma365Api.ApiToken = Unresolved;
@@ -45,7 +49,8 @@ public sealed class ConnectionCheckTests
             Options.Create(vats),
             Options.Create(elma365),
             Options.Create(elma365Api),
-            new ContactLookupCheck(new Elma365ApiClient(new HttpClient(pbx), Options.Create(elma365Api)), Options.Create(elma365Api), Options.Create(new ContactOptions())));
+            new ContactLookupCheck(new Elma365ApiClient(new HttpClient(pbx), Options.Create(elma365Api)), Options.Create(elma365Api), Options.Create(new ContactOptions())),
+            new Elma365.Module.Elma365WebhookAddresses(new TableServiceClient("UseDevelopmentStorage=true"), Options.Create(elma365), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Elma365.Module.Elma365WebhookAddresses>.Instance));
 
         var result = await check.RunAsync(CancellationToken.None);
 

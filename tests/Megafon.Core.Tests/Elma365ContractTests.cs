@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Megafon.Core.Configuration;
 using Megafon.Core.Elma365.Module;
 using Megafon.Core.Json;
 using Megafon.Core.Vats.Webhooks;
@@ -7,14 +8,20 @@ using Megafon.Core.Vats.Webhooks;
 namespace Megafon.Core.Tests;
 
 /// <summary>
-/// The C# half of the contract with the companion module: the JSON the processor pushes for
-/// every fixture must equal elma365/test/messages.golden.json, which the module's Node test
-/// feeds to VoipParseWebhookRequest. Renaming a JSON field on either side breaks one of them.
-/// Regenerate after an intended change with UPDATE_GOLDEN=1.
+/// The C# half of the contract with the companion module: the HTTP requests the bridge pushes for
+/// every fixture — headers and body as sent — must equal elma365/test/messages.golden.json, which
+/// the module's Node test replays into VoipParseWebhookRequest. Renaming a JSON field or a header,
+/// or changing the key, on either side breaks one of them. Regenerate after an intended change
+/// with UPDATE_GOLDEN=1.
 /// </summary>
 public sealed class Elma365ContractTests
 {
+    /// <summary>The module key of the contract: the Node test sets the module's functionKey to the same value.</summary>
+    public const string ModuleKey = "contract-module-key-0123456789";
+
     private const string Link = "https://vats123456.megapbx.ru/records/c-hist.mp3";
+
+    private static readonly Elma365Options Options = new() { Token = "contract-elma365-token", ModuleKey = ModuleKey };
 
     private static IEnumerable<(string Name, Elma365Message Message)> Fixtures()
     {
@@ -24,43 +31,88 @@ public sealed class Elma365ContractTests
         VatsCallHistory History(string type, string status, int duration, string? link) =>
             WebhookFixtures.Parse<VatsCallHistory>($"cmd=history&type={type}&status={status}&callid=c-hist&phone=%2B79990001122&user=alexey&ext=703&start=20260405T120000Z&duration={duration}&wait=5" + (link is null ? string.Empty : $"&link={Uri.EscapeDataString(link)}"));
 
+        // Inbound: the client calls the member.
         yield return ("event-incoming", Elma365Translator.Translate(Event("INCOMING")));
         yield return ("event-accepted", Elma365Translator.Translate(Event("ACCEPTED")));
         yield return ("event-completed", Elma365Translator.Translate(Event("COMPLETED")));
         yield return ("event-cancelled", Elma365Translator.Translate(Event("CANCELLED")));
+        yield return ("event-transferred", Elma365Translator.Translate(Event("TRANSFERRED", "&second_callid=c-second&direction=in")));
+
+        // Outbound: the member calls the client, in every event of the call.
         yield return ("event-outgoing", Elma365Translator.Translate(Event("OUTGOING")));
         yield return ("event-accepted-outbound", Elma365Translator.Translate(Event("ACCEPTED"), VatsCallDirection.Out));
-        yield return ("event-transferred", Elma365Translator.Translate(Event("TRANSFERRED", "&second_callid=c-second&direction=in")));
+        yield return ("event-completed-outbound", Elma365Translator.Translate(Event("COMPLETED", "&direction=out")));
+        yield return ("event-cancelled-outbound", Elma365Translator.Translate(Event("CANCELLED"), VatsCallDirection.Out));
+        yield return ("event-transferred-outbound", Elma365Translator.Translate(Event("TRANSFERRED", "&second_callid=c-second"), VatsCallDirection.Out));
+
         yield return ("history-success-with-link", Elma365Translator.Translate(History("in", "Success", 120, Link), Link));
         yield return ("history-missed-without-link", Elma365Translator.Translate(History("in", "missed", 0, null), null));
+        yield return ("history-out-success-with-link", Elma365Translator.Translate(History("out", "Success", 42, Link), Link));
         yield return ("history-out-busy", Elma365Translator.Translate(History("out", "Busy", 0, null), null));
         yield return ("history-not-available", Elma365Translator.Translate(History("in", "NotAvailable", 0, null), null));
         yield return ("history-unknown-status", Elma365Translator.Translate(History("in", "NotAllowed", 0, null), null));
     }
 
-    [Fact]
-    public void Pushed_json_matches_the_golden_file_the_module_test_reads()
+    /// <summary>One push as the module receives it: the headers the bridge sets and the exact body.</summary>
+    private static async Task<JsonObject> RequestAsync(string name, Elma365Message message)
     {
-        var actual = new JsonArray([.. Fixtures().Select(f => new JsonObject
+        using var request = Elma365Push.Create(message, new Uri("https://company.elma365.ru/api/extensions/module/webhook"), Options);
+        var body = await request.Content!.ReadAsStringAsync();
+        return new JsonObject
         {
-            ["name"] = f.Name,
-            ["message"] = JsonSerializer.SerializeToNode(f.Message, BridgeJsonContext.Default.Elma365Message),
-        })]);
+            ["name"] = name,
+            ["method"] = request.Method.Method,
+            ["headers"] = new JsonObject
+            {
+                ["content-type"] = request.Content.Headers.ContentType!.ToString(),
+                ["content-length"] = request.Content.Headers.ContentLength!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [Elma365Push.BridgeKeyHeader.ToLowerInvariant()] = string.Join(",", request.Headers.GetValues(Elma365Push.BridgeKeyHeader)),
+            },
+            ["body"] = body,
+            ["message"] = JsonNode.Parse(body),
+        };
+    }
+
+    [Fact]
+    public async Task Pushed_requests_match_the_golden_file_the_module_test_replays()
+    {
+        var actual = new JsonArray();
+        foreach (var (name, message) in Fixtures())
+        {
+            actual.Add(await RequestAsync(name, message));
+        }
+
         var path = Path.Combine(Megafon.Testing.RepositoryFolder.Root, "elma365", "test", "messages.golden.json");
         var text = actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
         {
-            File.WriteAllText(path, text);
+            await File.WriteAllTextAsync(path, text);
         }
 
         Assert.True(File.Exists(path), $"{path} is missing; run the tests with UPDATE_GOLDEN=1 once.");
-        var golden = JsonNode.Parse(File.ReadAllText(path));
-        Assert.True(JsonNode.DeepEquals(golden, actual), $"The pushed JSON no longer matches {path}. If the change is intended, rerun with UPDATE_GOLDEN=1 and update elma365/module.ts.\nNow:\n{text}");
+        var golden = JsonNode.Parse(await File.ReadAllTextAsync(path));
+        Assert.True(JsonNode.DeepEquals(golden, actual), $"The pushed requests no longer match {path}. If the change is intended, rerun with UPDATE_GOLDEN=1 and update elma365/module.ts.\nNow:\n{text}");
     }
 
     [Fact]
-    public void Fixtures_cover_every_elma365_enum_value()
+    public async Task Every_push_declares_its_length_and_carries_the_module_key()
+    {
+        foreach (var (name, message) in Fixtures())
+        {
+            using var request = Elma365Push.Create(message, new Uri("https://company.elma365.ru/hook"), Options);
+            var bytes = await request.Content!.ReadAsByteArrayAsync();
+
+            Assert.True(request.Content.Headers.ContentLength == bytes.Length, $"{name}: Content-Length {request.Content.Headers.ContentLength} for {bytes.Length} bytes");
+            Assert.Equal("application/json; charset=utf-8", request.Content.Headers.ContentType!.ToString());
+            Assert.Equal([ModuleKey], request.Headers.GetValues(Elma365Push.BridgeKeyHeader));
+            Assert.Equal("Bearer contract-elma365-token", request.Headers.Authorization!.ToString());
+            Assert.True(bytes.Length < 1024, $"{name}: a push stays small, {bytes.Length} bytes");
+        }
+    }
+
+    [Fact]
+    public void Fixtures_cover_every_elma365_enum_value_and_both_directions_of_every_event()
     {
         var messages = Fixtures().Select(f => f.Message).ToList();
         var events = messages.OfType<Elma365CallEvent>().Select(e => e.Event).ToHashSet();
@@ -70,6 +122,29 @@ public sealed class Elma365ContractTests
         Assert.Equal(Enum.GetValues<Elma365WebhookEvent>().ToHashSet(), events);
         Assert.Equal(Enum.GetValues<Elma365CallDirection>().ToHashSet(), directions);
         Assert.Equal(Enum.GetValues<Elma365CallDisposition>().ToHashSet(), dispositions);
+
+        var eventShapes = messages.OfType<Elma365CallEvent>().Select(e => (e.Event, e.Disposition, e.Direction)).ToHashSet();
+        foreach (var (kind, disposition, _) in eventShapes)
+        {
+            Assert.Contains((kind, disposition, Elma365CallDirection.Out), eventShapes);
+        }
+
+        Assert.Contains(messages.OfType<Elma365CallRecord>(), r => r.Direction == Elma365CallDirection.Out);
+    }
+
+    [Theory]
+    [InlineData("event-incoming", "79101234567", "703")]
+    [InlineData("event-outgoing", "703", "79101234567")]
+    [InlineData("event-completed-outbound", "703", "79101234567")]
+    [InlineData("history-success-with-link", "+79990001122", "703")]
+    [InlineData("history-out-success-with-link", "703", "+79990001122")]
+    public void Src_is_the_caller_and_dst_the_callee(string name, string src, string dst)
+    {
+        var json = JsonSerializer.SerializeToNode(Fixtures().Single(f => f.Name == name).Message, BridgeJsonContext.Default.Elma365Message)!.AsObject();
+
+        Assert.Equal(src, json["srcPhone"]!.GetValue<string>());
+        Assert.Equal(dst, json["dstPhone"]!.GetValue<string>());
+        Assert.False(json.ContainsKey("srcPhoneExt") || json.ContainsKey("dstPhoneExt"), "the PBX reports no extension behind the client's number");
     }
 
     [Fact]

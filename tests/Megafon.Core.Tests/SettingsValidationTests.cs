@@ -16,7 +16,7 @@ public sealed class SettingsValidationTests
         CrmToken = "crm-token-0123456789",
     };
 
-    private static Elma365Options Elma365() => new() { WebhookUrl = "https://company.elma365.ru/api/extensions/x/webhook", Token = "elma-key" };
+    private static Elma365Options Elma365() => new() { WebhookUrl = "https://company.elma365.ru/api/extensions/x/webhook", Token = "elma-key", ModuleKey = "module-key-0123456789" };
 
     private static List<string> Errors(object options)
     {
@@ -38,9 +38,10 @@ public sealed class SettingsValidationTests
     [InlineData(nameof(VatsOptions.CrmToken), "Vats__CrmToken", "@Microsoft.KeyVault(VaultName=kv-bridge;SecretName=vats-crm-token)")]
     [InlineData(nameof(VatsOptions.CrmToken), "Vats__CrmToken", " @microsoft.keyvault(SecretUri=https://kv-bridge.vault.azure.net/secrets/x/)")]
     [InlineData(nameof(Elma365Options.Token), "Elma365__Token", Unresolved)]
+    [InlineData(nameof(Elma365Options.ModuleKey), "Elma365__ModuleKey", Unresolved)]
     public void An_unresolved_key_vault_reference_is_refused_naming_the_setting(string property, string setting, string value)
     {
-        object options = property == nameof(Elma365Options.Token) ? Elma365() : Vats();
+        object options = typeof(Elma365Options).GetProperty(property) is not null ? Elma365() : Vats();
         options.GetType().GetProperty(property)!.SetValue(options, value);
 
         var error = Assert.Single(Errors(options));

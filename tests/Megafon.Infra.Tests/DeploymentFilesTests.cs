@@ -46,6 +46,7 @@ public sealed partial class DeploymentFilesTests
     [InlineData("vatsApiKey", "VATS_API_KEY")]
     [InlineData("vatsCrmToken", "VATS_CRM_TOKEN")]
     [InlineData("elma365Token", "ELMA365_TOKEN")]
+    [InlineData("elma365ModuleKey", "ELMA365_MODULE_KEY")]
     public void The_parameter_comes_from_the_environment_variable(string parameter, string variable)
     {
         Assert.Equal($"${{{variable}}}", ParametersFile()[parameter]);

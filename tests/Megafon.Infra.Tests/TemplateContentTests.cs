@@ -22,11 +22,12 @@ public sealed partial class TemplateContentTests
         "Vats__RecordingHosts",
         "Elma365__WebhookUrl",
         "Elma365__Token",
+        "Elma365__ModuleKey",
         "Recordings__Archive",
         "Recordings__RetentionDays",
     ]);
 
-    public static readonly TheoryData<string> KeyVaultBackedSettings = new(["Vats__ApiKey", "Vats__CrmToken", "Elma365__Token"]);
+    public static readonly TheoryData<string> KeyVaultBackedSettings = new(["Vats__ApiKey", "Vats__CrmToken", "Elma365__Token", "Elma365__ModuleKey"]);
 
     [Theory]
     [InlineData("vats-events")]
@@ -42,11 +43,12 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_storage_account_has_the_calls_and_contacts_tables_and_private_deployment_and_recordings_containers()
+    public async Task The_storage_account_has_the_calls_contacts_and_settings_tables_and_private_deployment_and_recordings_containers()
     {
         var template = await CompiledTemplate.GetAsync();
 
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("calls"));
+        Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("settings"));
         Assert.Contains(template.Resources("Microsoft.Storage/storageAccounts/tableServices/tables"), t => t.IsNamed("contacts"));
         var containers = template.Resources("Microsoft.Storage/storageAccounts/blobServices/containers");
         Assert.Equal(2, containers.Count);
@@ -218,7 +220,7 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
-    public async Task The_Key_Vault_uses_RBAC_soft_delete_and_purge_protection_and_holds_the_three_secrets()
+    public async Task The_Key_Vault_uses_RBAC_soft_delete_and_purge_protection_and_holds_the_four_secrets()
     {
         var template = await CompiledTemplate.GetAsync();
 
@@ -231,7 +233,59 @@ public sealed partial class TemplateContentTests
             .Select(s => s.Properties.GetProperty("value").GetString())
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(["[parameters('elma365Token')]", "[parameters('vatsApiKey')]", "[parameters('vatsCrmToken')]"], values);
+        Assert.Equal(["[parameters('elma365ModuleKey')]", "[parameters('elma365Token')]", "[parameters('vatsApiKey')]", "[parameters('vatsCrmToken')]"], values);
+    }
+
+    [Fact]
+    public async Task The_app_has_a_host_key_named_elma365_whose_value_is_the_bridge_key_kept_in_Key_Vault()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        var key = template.Single("Microsoft.Web/sites/host/functionKeys");
+        Assert.EndsWith("'default', 'elma365')]", key.Name, StringComparison.Ordinal);
+        Assert.Equal("elma365", key.Properties.GetProperty("name").GetString());
+        Assert.Equal("[parameters('elma365ModuleKey')]", key.Properties.GetProperty("value").GetString());
+
+        // One value in three places: the host key, the Key Vault secret the app setting reads, and
+        // so the app's Elma365__ModuleKey. Main hands both modules its one parameter.
+        foreach (var module in new[] { "keyVault", "functionApp" })
+        {
+            var deployment = template.Resources("Microsoft.Resources/deployments").Single(d => d.Symbol == module && d.Module == "main");
+            Assert.Equal("[parameters('elma365ModuleKey')]", deployment.Properties.GetProperty("parameters").GetProperty("elma365ModuleKey").GetProperty("value").GetString());
+        }
+
+        Assert.Contains("elma365ModuleKeyUri", (await AppSettingsAsync()).GetProperty("Elma365__ModuleKey").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Azd_generates_the_bridge_key_once_letters_and_digits_only_unless_the_environment_sets_it()
+    {
+        var parameter = (await CompiledTemplate.GetAsync()).Root.GetProperty("parameters").GetProperty("elma365ModuleKey");
+
+        var azd = parameter.GetProperty("metadata").GetProperty("azd");
+        Assert.Equal("generate", azd.GetProperty("type").GetString());
+        Assert.True(azd.GetProperty("config").GetProperty("length").GetInt32() >= 32);
+        Assert.True(azd.GetProperty("config").GetProperty("noSpecial").GetBoolean());
+    }
+
+    [Fact]
+    public void The_only_suppressed_diagnostics_are_the_missing_types_of_the_host_key()
+    {
+        var suppressions = Repository.BicepFiles()
+            .SelectMany(file =>
+            {
+                var lines = File.ReadAllLines(Path.Combine(Repository.Infra, file));
+                return lines.Select((line, i) => (file, line: line.Trim(), next: i + 1 < lines.Length ? lines[i + 1].Trim() : string.Empty))
+                    .Where(x => x.line.StartsWith("#disable", StringComparison.Ordinal));
+            })
+            .ToList();
+
+        Assert.Equal(2, suppressions.Count);
+        Assert.All(suppressions, s =>
+        {
+            Assert.Equal("#disable-next-line BCP081", s.line);
+            Assert.Matches(@"^resource \w+ 'Microsoft\.Web/sites/host(/functionKeys)?@", s.next);
+        });
     }
 
     [Fact]
@@ -300,6 +354,7 @@ public sealed partial class TemplateContentTests
     [InlineData("vatsApiKey", 8)]
     [InlineData("vatsCrmToken", 16)]
     [InlineData("elma365Token", 8)]
+    [InlineData("elma365ModuleKey", 16)]
     public async Task The_secret_parameter_is_secure_and_has_a_minimum_length(string name, int minLength)
     {
         var parameter = (await CompiledTemplate.GetAsync()).Root.GetProperty("parameters").GetProperty(name);

@@ -14,10 +14,11 @@ public abstract class PipelineTests(BridgeFixture bridge)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    // Names the member whichever side of the call it is on (Elma365DirectionTests checks the sides).
     internal static List<string> Summary(IEnumerable<JsonObject> messages, string callId) =>
         [.. messages.Where(m => m["callId"]!.GetValue<string>() == callId).Select(m => m["kind"]!.GetValue<string>() == "event"
-            ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}"
-            : $"record/{m["direction"]}/{m["disposition"]}/{m["dstPhone"]}/{m["duration"]}")];
+            ? $"{m["event"]}/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}"
+            : $"record/{m["direction"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}/{m["duration"]}")];
 
     /// <summary>No card of the call may open after a card of it closed, and the record comes last.</summary>
     internal static void AssertInCallOrder(IEnumerable<JsonObject> messages, string callId)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Megafon.Core.Diagnostics;
 using Megafon.IntegrationTests.Infrastructure;
+using Megafon.Simulators;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
@@ -111,7 +112,7 @@ public sealed class SoakTests(SoakFixture bridge, ITestOutputHelper output) : IC
     }
 
     private static string Key(JsonObject m) =>
-        $"{m["callId"]}/{m["kind"]}/{m["event"]}/{m["disposition"]}/{m["dstPhone"]}";
+        $"{m["callId"]}/{m["kind"]}/{m["event"]}/{m["disposition"]}/{Elma365Simulator.MemberOf(m)}";
 
     /// <summary>Cards that opened after their call ended, or after their own leg was cancelled.</summary>
     internal static IEnumerable<string> ReopenedCards(IEnumerable<JsonObject> received)
@@ -122,7 +123,7 @@ public sealed class SoakTests(SoakFixture bridge, ITestOutputHelper output) : IC
             var cancelled = new HashSet<string>();
             foreach (var m in call)
             {
-                var member = m["dstPhone"]?.GetValue<string>() ?? string.Empty;
+                var member = Elma365Simulator.MemberOf(m) ?? string.Empty;
                 var kind = m["kind"]!.GetValue<string>();
                 var notice = m["event"]?.GetValue<string>();
                 if (kind == "event" && notice == "NotifyStart" && (ended || cancelled.Contains(member)))

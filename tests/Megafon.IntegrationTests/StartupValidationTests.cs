@@ -25,6 +25,7 @@ public sealed class StartupValidationTests
         ["Vats:CrmToken"] = "crm-token-0123456789",
         ["Elma365:WebhookUrl"] = "https://company.elma365.ru/api/extensions/x/webhook",
         ["Elma365:Token"] = "elma-key",
+        ["Elma365:ModuleKey"] = "module-key-0123456789",
     };
 
     // What App Service hands the app in place of a Key Vault reference it could not resolve.
@@ -44,10 +45,15 @@ public sealed class StartupValidationTests
         { "Vats:ApiKey", UnresolvedKeyVaultReference, "Vats__ApiKey" },
         { "Vats:CrmToken", UnresolvedKeyVaultReference, "Vats__CrmToken" },
         { "Elma365:Token", UnresolvedKeyVaultReference, "Elma365__Token" },
+        { "Elma365:ModuleKey", UnresolvedKeyVaultReference, "Elma365__ModuleKey" },
         { "AzureWebJobsStorage", UnresolvedKeyVaultReference, "AzureWebJobsStorage" },
         { "Elma365:WebhookUrl", null, "Elma365__WebhookUrl" },
         { "Elma365:WebhookUrl", "ftp://elma365.ru/hook", "Elma365__WebhookUrl" },
         { "Elma365:Token", null, "Elma365__Token" },
+        { "Elma365:ModuleKey", null, "Elma365__ModuleKey" },
+        { "Elma365:ModuleKey", "short-key", "Elma365__ModuleKey" },
+        { "Elma365:ModuleKey", "a key with spaces 0123", "Elma365__ModuleKey" },
+        { "Elma365:AddressChangeGrace", "02:00:00", "Elma365__AddressChangeGrace" },
         { "Elma365:Timeout", "00:10:00", "Elma365__Timeout" },
         { "Processing:MaxAttempts", "0", "Processing__MaxAttempts" },
         { "Processing:EndEventDelay", "00:05:00", "Processing__EndEventDelay" },

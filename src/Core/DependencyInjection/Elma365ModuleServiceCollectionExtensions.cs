@@ -1,5 +1,6 @@
 using Megafon.Core.Configuration;
 using Megafon.Core.Elma365.Module;
+using Megafon.Core.Telephony;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -8,12 +9,17 @@ using Polly;
 
 namespace Megafon.Core.DependencyInjection;
 
-/// <summary>The ELMA365 module side: its settings and the client that pushes calls to the module's webhook.</summary>
+/// <summary>
+/// The ELMA365 module side: its settings, where its webhook is (the address it registers), and the
+/// client that pushes calls there.
+/// </summary>
 internal static class Elma365ModuleServiceCollectionExtensions
 {
     public static IServiceCollection AddElma365Module(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<Elma365Options>().Bind(configuration.GetSection(Elma365Options.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Elma365WebhookAddresses>();
+        services.AddSingleton<WebhookRegistration>();
 
         // RemoveAllLoggers: HttpClient's own logs print request addresses, and an ELMA365 webhook
         // address may carry its key.

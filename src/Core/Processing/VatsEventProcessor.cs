@@ -194,7 +194,7 @@ public sealed partial class VatsEventProcessor(
 
         try
         {
-            await elma365.PushAsync(recordings.ForElma365(d.Message), cancellationToken).ConfigureAwait(false);
+            await elma365.PushAsync(recordings.ForElma365(d.Message), message.ReceivedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!WillRetry(e, message))
         {

@@ -1,6 +1,7 @@
 using Megafon.Core.Calls;
 using Megafon.Core.Configuration;
 using Megafon.Core.Contacts;
+using Megafon.Core.Elma365.Module;
 using Megafon.Core.Http;
 using Megafon.Core.Queueing;
 using Megafon.Core.Vats.Api;
@@ -11,7 +12,8 @@ namespace Megafon.Core.Telephony;
 /// <summary>
 /// ELMA365's «Проверить подключение»: are the keys there, is the PBX reachable with ours, is the
 /// bridge's storage there, and, when the contact lookup is on, does ELMA365's API take its token and
-/// module code? (The other ELMA365 settings are checked when the app starts: it does not run without them.)
+/// module code? Also says which ELMA365 webhook address pushes go to, and since when. (The other
+/// ELMA365 settings are checked when the app starts: it does not run without them.)
 /// </summary>
 public sealed class ConnectionCheck(
     VatsApiClient vats,
@@ -20,7 +22,8 @@ public sealed class ConnectionCheck(
     IOptions<VatsOptions> vatsSettings,
     IOptions<Elma365Options> elma365Settings,
     IOptions<Elma365ApiOptions> elma365ApiSettings,
-    ContactLookupCheck contacts)
+    ContactLookupCheck contacts,
+    Elma365WebhookAddresses addresses)
 {
     public async Task<ApiResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -42,10 +45,12 @@ public sealed class ConnectionCheck(
             return Failed(e.ForAdmin());
         }
 
+        Elma365WebhookAddress webhook;
         try
         {
             await queues.Events.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
             await calls.Table.QueryAsync<CallEntity>(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken).MoveNextAsync().ConfigureAwait(false);
+            webhook = await addresses.RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
         {
@@ -57,7 +62,24 @@ public sealed class ConnectionCheck(
             return Failed(contactFailure);
         }
 
-        return ApiResult.Ok(new Dictionary<string, object> { ["success"] = true });
+        return ApiResult.Ok(new Dictionary<string, object> { ["success"] = true, ["elma365Webhook"] = Describe(webhook) });
+    }
+
+    // Origin and fingerprint only: the rest of the address may carry the platform's token.
+    private static Dictionary<string, object> Describe(Elma365WebhookAddress webhook)
+    {
+        var described = new Dictionary<string, object>
+        {
+            ["source"] = webhook.IsRegistered ? "module" : "setting",
+            ["origin"] = webhook.Origin,
+            ["fingerprint"] = webhook.Fingerprint,
+        };
+        if (webhook.RegisteredAt is { } registeredAt)
+        {
+            described["registeredAt"] = registeredAt;
+        }
+
+        return described;
     }
 
     private static ApiResult Failed(string reason) =>

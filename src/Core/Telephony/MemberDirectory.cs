@@ -8,7 +8,8 @@ public sealed record Elma365Member(string Id, string Label);
 
 /// <summary>
 /// Lists PBX users for ELMA365's user mapping. The id is the extension when there is one, else
-/// the login: the same key the processor puts in <c>dstPhone</c>, so mapped users get their cards.
+/// the login: the same key the processor puts on the member's side of a call (<c>dstPhone</c> inbound,
+/// <c>srcPhone</c> outbound), so mapped users get their cards.
 /// </summary>
 public sealed class MemberDirectory(VatsApiClient vats)
 {

@@ -1,4 +1,3 @@
-using Megafon.Core.Intake;
 using Megafon.Core.Telephony;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,14 +11,8 @@ public sealed class MakeCall(CallInitiator calls)
     private const int MaxBodyBytes = 4096;
 
     [Function(nameof(MakeCall))]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "calls")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        var body = await CappedBody.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, cancellationToken);
-        var result = body is null
-            ? Core.Http.ApiResult.Error(413, "body_too_large", $"A call request may be at most {MaxBodyBytes} bytes.")
-            : await calls.StartAsync(body, cancellationToken);
-        return result.ToActionResult();
-    }
+        CancellationToken cancellationToken) =>
+        CappedRequest.HandleBodyAsync(request, MaxBodyBytes, "A call request", body => calls.StartAsync(body, cancellationToken), cancellationToken);
 }

@@ -22,6 +22,9 @@ public class BridgeFixture : IAsyncLifetime
     public const string FunctionKey = "function-key-for-tests";
     public const string MasterKey = "master-key-for-tests";
 
+    /// <summary>Elma365__ModuleKey: as in Azure, the same value as the host key the module calls with.</summary>
+    public const string ModuleKey = FunctionKey;
+
     private IBridgeHost? _host;
     private FunctionsHostSandbox? _sandbox;
     private QueueServiceClient? _queues;
@@ -73,7 +76,7 @@ public class BridgeFixture : IAsyncLifetime
     {
         Azurite = await AzuriteProcess.StartAsync();
         Vats = await VatsSimulator.StartAsync(VatsApiKey);
-        Elma365 = await Elma365Simulator.StartAsync(Elma365Token);
+        Elma365 = await Elma365Simulator.StartAsync(Elma365Token, bridgeKey: ModuleKey);
         _queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var queues = new VatsEventQueues(_queues);
         Events = queues.Events;
@@ -92,6 +95,7 @@ public class BridgeFixture : IAsyncLifetime
             ["Vats:CrmToken"] = CrmToken,
             ["Elma365:WebhookUrl"] = Elma365.WebhookUrl.ToString(),
             ["Elma365:Token"] = Elma365Token,
+            ["Elma365:ModuleKey"] = ModuleKey,
             ["Elma365:Timeout"] = "00:00:03",
             ["Processing:FirstRetryDelay"] = "00:00:00.200",
             ["Processing:MaxRetryDelay"] = "00:00:01",

@@ -1,28 +1,25 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Megafon.Core.Configuration;
-using Megafon.Core.Json;
 using Microsoft.Extensions.Options;
 
 namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
 /// Pushes messages to the ELMA365 module webhook. The HttpClient it gets from DI already retries
-/// short blips (see <see cref="DependencyInjection.BridgeServiceCollectionExtensions"/>); what
+/// short blips (see <see cref="DependencyInjection.Elma365ModuleServiceCollectionExtensions"/>); what
 /// still fails surfaces as <see cref="Elma365DeliveryException"/> for the queue to retry later.
 /// </summary>
-public sealed class Elma365ModuleClient(HttpClient http, IOptions<Elma365Options> options, TimeProvider time)
+public sealed class Elma365ModuleClient(HttpClient http, Elma365WebhookAddresses addresses, IOptions<Elma365Options> options, TimeProvider time)
 {
     private readonly Elma365Options _options = options.Value;
 
-    public async Task PushAsync(Elma365Message message, CancellationToken cancellationToken)
+    /// <param name="message">What to push.</param>
+    /// <param name="webhookReceivedAt">When the PBX webhook behind it arrived: a young one refused with 401/403/404 waits for the module's new address.</param>
+    /// <param name="cancellationToken">Stops the push.</param>
+    public async Task PushAsync(Elma365Message message, DateTimeOffset webhookReceivedAt, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl)
-        {
-            Content = JsonContent.Create(message, BridgeJsonContext.Default.Elma365Message),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.Token);
+        var address = await addresses.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        using var request = Elma365Push.Create(message, address.Url, _options);
 
         HttpResponseMessage response;
         try
@@ -48,11 +45,20 @@ public sealed class Elma365ModuleClient(HttpClient http, IOptions<Elma365Options
 
             var status = (int)response.StatusCode;
             var transient = response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500;
+            var addressChanging = !transient && Elma365AddressRefusal.IsAddressRefusal(status)
+                && await MayBeChangingAsync(address, webhookReceivedAt, cancellationToken).ConfigureAwait(false);
             var detail = await ReadSnippetAsync(response, cancellationToken).ConfigureAwait(false);
             throw new Elma365DeliveryException(
-                $"ELMA365 answered {status} {response.ReasonPhrase}{(detail.Length > 0 ? $": {detail}" : string.Empty)}",
-                status, transient, RetryAfter(response));
+                $"ELMA365 answered {status} {response.ReasonPhrase}{(detail.Length > 0 ? $": {detail}" : string.Empty)}"
+                + (addressChanging ? " (taken for the module's webhook address changing: waiting for the new one)" : string.Empty),
+                status, transient || addressChanging, RetryAfter(response));
         }
+    }
+
+    private async Task<bool> MayBeChangingAsync(Elma365WebhookAddress pushedTo, DateTimeOffset webhookReceivedAt, CancellationToken cancellationToken)
+    {
+        var current = await addresses.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return Elma365AddressRefusal.MayBeChanging(pushedTo, current, webhookReceivedAt, time.GetUtcNow(), _options.AddressChangeGrace);
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch

@@ -1,11 +1,13 @@
+using Megafon.Core.Calls;
 using Megafon.Core.Vats.Webhooks;
 
 namespace Megafon.Core.Elma365.Module;
 
 /// <summary>
-/// Maps PBX webhooks onto ELMA365's telephony messages. ELMA365 addresses the popup by the
-/// member in <c>dstPhone</c> (the PBX extension, or the login when there is none) and the
-/// client by <c>srcPhone</c>, whichever way the call goes.
+/// Maps PBX webhooks onto ELMA365's telephony messages. ELMA365 reads <c>srcPhone</c> as the
+/// caller and <c>dstPhone</c> as the callee: an inbound call is the client calling the member, an
+/// outbound call the member calling the client. The member is the PBX extension, else the login:
+/// the same key as GetMembers' <c>id</c>, which is how ELMA365 finds whose card and history it is.
 /// </summary>
 public static class Elma365Translator
 {
@@ -16,6 +18,7 @@ public static class Elma365Translator
     /// </summary>
     public static Elma365CallEvent Translate(VatsCallEvent e, VatsCallDirection? knownDirection = null)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var (kind, disposition) = e.Type switch
         {
             VatsEventType.Incoming => (Elma365WebhookEvent.NotifyStart, Elma365CallDisposition.Unknown),
@@ -35,7 +38,8 @@ public static class Elma365Translator
             _ => e.Direction ?? knownDirection ?? VatsCallDirection.In,
         };
 
-        return new Elma365CallEvent(e.CallId, kind, Map(direction), e.Phone, Member(e.Ext, e.User), disposition)
+        var (src, dst) = Parties(direction, client: e.Phone, member: CallPolicy.Member(e.Ext, e.User));
+        return new Elma365CallEvent(e.CallId, kind, Map(direction), src, dst, disposition)
         {
             User = e.User,
             SecondCallId = e.SecondCallId,
@@ -43,12 +47,15 @@ public static class Elma365Translator
     }
 
     /// <summary>Translates a finished call; <paramref name="link"/> is the recording link the bridge accepted.</summary>
-    public static Elma365CallRecord Translate(VatsCallHistory h, string? link) =>
-        new(h.CallId, h.Phone, Member(h.Ext, h.User), Map(h.Direction), h.DurationSeconds, Map(h.Status),
-            h.Start, link, new Elma365CallData(h.CallId, link))
+    public static Elma365CallRecord Translate(VatsCallHistory h, string? link)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        var (src, dst) = Parties(h.Direction, client: h.Phone, member: CallPolicy.Member(h.Ext, h.User));
+        return new(h.CallId, src, dst, Map(h.Direction), h.DurationSeconds, Map(h.Status), h.Start, link, new Elma365CallData(h.CallId, link))
         {
             User = h.User,
         };
+    }
 
     public static Elma365CallDisposition Map(VatsCallStatus status) => status switch
     {
@@ -63,6 +70,8 @@ public static class Elma365Translator
     private static Elma365CallDirection Map(VatsCallDirection direction) =>
         direction == VatsCallDirection.Out ? Elma365CallDirection.Out : Elma365CallDirection.In;
 
-    // GetMembers lists each PBX user by extension when it has one, else by login; use the same key.
-    private static string Member(string? ext, string? user) => ext ?? user ?? string.Empty;
+    // Who calls whom. srcPhoneExt / dstPhoneExt stay out: the platform defines them as an extension
+    // behind the client's external number, which the PBX never reports (its ext is our member's).
+    private static (string Src, string Dst) Parties(VatsCallDirection direction, string client, string member) =>
+        direction == VatsCallDirection.Out ? (member, client) : (client, member);
 }
