@@ -30,7 +30,7 @@ public static class BridgeServiceCollectionExtensions
 
         // Options: bound from the same keys everywhere (Processing__MaxAttempts, ...), checked when
         // the host starts so a wrong setting stops the app with its name instead of failing a call later.
-        services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProcessing(configuration);
 
         if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
         {
