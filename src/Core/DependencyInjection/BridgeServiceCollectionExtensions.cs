@@ -50,7 +50,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<CallInitiator>();
         services.AddSingleton<CallLinkResolver>();
         services.AddSingleton<ConnectionCheck>();
-        services.AddSingleton<PoisonAdmin>();
+        services.AddPoisonAdmin();
         services.AddReconciliation(configuration);
         return services;
     }
