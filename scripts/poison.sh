@@ -20,6 +20,6 @@ query="?queue=$queue"
 case "${1:-}" in
   list)   curl -fsS -H "x-functions-key: $key" "$url/api/ops/poison$query" ;;
   replay) curl -fsS -X POST -H "x-functions-key: $key" -H "Content-Length: 0" "$url/api/ops/poison/replay$query" ;;
-  *)      sed -n '2,13p' "$0"; exit 2 ;;
+  *)      sed -n '2,12p' "$0"; exit 2 ;;
 esac
 echo
