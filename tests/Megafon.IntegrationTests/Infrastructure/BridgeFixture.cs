@@ -85,7 +85,8 @@ public class BridgeFixture : IAsyncLifetime
         await StartHostAsync();
     }
 
-    public async Task StartHostAsync()
+    /// <summary>The settings the host gets (a second host on the same storage, e.g. another DevHost, takes the same).</summary>
+    public Dictionary<string, string?> HostSettings()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -116,6 +117,12 @@ public class BridgeFixture : IAsyncLifetime
             settings[key] = value;
         }
 
+        return settings;
+    }
+
+    public async Task StartHostAsync()
+    {
+        var settings = HostSettings();
         if (HostKind == BridgeHostKind.DevHost)
         {
             _host = await DevHostInProcess.StartAsync(settings);
