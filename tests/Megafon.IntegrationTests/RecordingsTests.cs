@@ -12,7 +12,7 @@ using Megafon.Simulators;
 namespace Megafon.IntegrationTests;
 
 /// <summary>The bridge with quick archive retries, a 1 MiB cap and 4-second links, so each case runs in seconds.</summary>
-public sealed class RecordingsFixture : BridgeFixture
+public class RecordingsFixture : BridgeFixture
 {
     public const long MaxBytes = 1024 * 1024;
 
@@ -26,11 +26,17 @@ public sealed class RecordingsFixture : BridgeFixture
     ];
 }
 
+public sealed class FunctionsHostRecordingsFixture : RecordingsFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
 /// <summary>
-/// Recordings archived from the PBX simulator into Azurite blob storage and served by GetCallLink,
-/// observed only over HTTP, the storage clients and the simulators.
+/// Recordings archived from the PBX simulator into Azurite blob storage by the queue-triggered
+/// ArchiveRecording and served by GetCallLink, observed only over HTTP, the storage clients and
+/// the simulators, on both hosts.
 /// </summary>
-public sealed class RecordingsTests(RecordingsFixture bridge) : IClassFixture<RecordingsFixture>
+public abstract class RecordingsTests(RecordingsFixture bridge)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -274,14 +280,23 @@ public sealed class RecordingsTests(RecordingsFixture bridge) : IClassFixture<Re
     }
 }
 
+public sealed class RecordingsTestsOnDevHost(RecordingsFixture bridge) : RecordingsTests(bridge), IClassFixture<RecordingsFixture>;
+
+public sealed class RecordingsTestsOnFunctionsHost(FunctionsHostRecordingsFixture bridge) : RecordingsTests(bridge), IClassFixture<FunctionsHostRecordingsFixture>;
+
 /// <summary>The bridge with <c>Recordings__Archive=false</c>.</summary>
-public sealed class ArchivingOffFixture : BridgeFixture
+public class ArchivingOffFixture : BridgeFixture
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Recordings:Archive", "false")];
 }
 
-/// <summary>Archiving off is the bridge as it was: the PBX's link everywhere, nothing downloaded or stored.</summary>
-public sealed class ArchivingOffTests(ArchivingOffFixture bridge) : IClassFixture<ArchivingOffFixture>
+public sealed class FunctionsHostArchivingOffFixture : ArchivingOffFixture
+{
+    public override BridgeHostKind HostKind => BridgeHostKind.FunctionsHost;
+}
+
+/// <summary>Archiving off is the bridge as it was: the PBX's link everywhere, nothing downloaded or stored; on both hosts.</summary>
+public abstract class ArchivingOffTests(ArchivingOffFixture bridge)
 {
     [Fact]
     public async Task With_archiving_off_ELMA365_keeps_the_PBX_link_and_nothing_is_downloaded_or_stored()
@@ -310,3 +325,7 @@ public sealed class ArchivingOffTests(ArchivingOffFixture bridge) : IClassFixtur
         Assert.Null(row.GetString(nameof(CallEntity.RecordingBlob)));
     }
 }
+
+public sealed class ArchivingOffTestsOnDevHost(ArchivingOffFixture bridge) : ArchivingOffTests(bridge), IClassFixture<ArchivingOffFixture>;
+
+public sealed class ArchivingOffTestsOnFunctionsHost(FunctionsHostArchivingOffFixture bridge) : ArchivingOffTests(bridge), IClassFixture<FunctionsHostArchivingOffFixture>;

@@ -13,7 +13,7 @@ public enum BridgeHostKind
     FunctionsHost,
 }
 
-/// <summary>One log entry of the host serving the bridge, stamped when the test process saw it.</summary>
+/// <summary>One log entry of the host serving the bridge, stamped when the host logged it.</summary>
 public sealed record HostLogEntry(DateTimeOffset At, string Level, string Category, string Message);
 
 /// <summary>A running host of the bridge, whichever kind.</summary>

@@ -27,8 +27,9 @@ internal sealed class DevHostInProcess : IBridgeHost
 
     public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
 
+    // As a console logger writes an entry (the Functions host's included): the message, then its exception.
     public IReadOnlyList<HostLogEntry> Log =>
-        [.. Logs.GetSnapshot().Select(r => new HostLogEntry(r.Timestamp, r.Level.ToString(), r.Category ?? string.Empty, r.Message ?? string.Empty))];
+        [.. Logs.GetSnapshot().Select(r => new HostLogEntry(r.Timestamp, r.Level.ToString(), r.Category ?? string.Empty, r.Exception is null ? r.Message ?? string.Empty : $"{r.Message}\n{r.Exception}"))];
 
     public static async Task<DevHostInProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {

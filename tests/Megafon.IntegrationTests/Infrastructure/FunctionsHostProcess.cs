@@ -16,6 +16,9 @@ namespace Megafon.IntegrationTests.Infrastructure;
 /// </summary>
 internal sealed partial class FunctionsHostProcess : IBridgeHost
 {
+    /// <summary>How the host's console stamps each entry (FunctionsHostSandbox sets it), a space after it.</summary>
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Process _process;
@@ -145,7 +148,7 @@ internal sealed partial class FunctionsHostProcess : IBridgeHost
         {
             _file.WriteLine($"{now:HH:mm:ss.fff} {line}");
 
-            // The host's console logger: "info: Category[EventId]" then the message indented by six spaces.
+            // The host's console logger: "<UTC time> info: Category[EventId]" then the message indented by six spaces.
             if (line.StartsWith("      ", StringComparison.Ordinal) && _open is { } open)
             {
                 open.Lines.Add(line[6..]);
@@ -156,7 +159,10 @@ internal sealed partial class FunctionsHostProcess : IBridgeHost
             var header = Header().Match(line);
             if (header.Success)
             {
-                _open = (now, header.Groups["level"].Value, header.Groups["category"].Value, []);
+                var at = header.Groups["at"].Success
+                    ? DateTimeOffset.ParseExact(header.Groups["at"].Value, TimestampFormat.TrimEnd(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                    : now;
+                _open = (at, header.Groups["level"].Value, header.Groups["category"].Value, []);
             }
             else
             {
@@ -213,6 +219,6 @@ internal sealed partial class FunctionsHostProcess : IBridgeHost
         }
     }
 
-    [GeneratedRegex(@"^(?<level>trce|dbug|info|warn|fail|crit): (?<category>.+?)\[-?\d+\]$")]
+    [GeneratedRegex(@"^(?:(?<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) )?(?<level>trce|dbug|info|warn|fail|crit): (?<category>.+?)\[-?\d+\]$")]
     private static partial Regex Header();
 }

@@ -27,6 +27,17 @@ internal sealed class FunctionsHostSandbox : IDisposable
             .Where(s => s.Value is not null && !s.Key.StartsWith("DevHost:", StringComparison.Ordinal))
             .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         environment["FUNCTIONS_LOG_PATH"] = Directory.CreateDirectory(Path.Combine(_root, "logs")).FullName;
+
+        // Each console entry stamped by the host as it logs it (UTC), in both of its loggers (the
+        // web host's and the script host's, whose logging section is host.json's): a line reaches
+        // the test late, and in bursts, on a busy machine, so when it was read says little. The
+        // formatter is named, else the console logger's older options (no timestamp) override these.
+        foreach (var section in (string[])["Logging", "AzureFunctionsJobHost__logging"])
+        {
+            environment[$"{section}__Console__FormatterName"] = "simple";
+            environment[$"{section}__Console__FormatterOptions__TimestampFormat"] = FunctionsHostProcess.TimestampFormat;
+            environment[$"{section}__Console__FormatterOptions__UseUtcTimestamp"] = "true";
+        }
         if (!runQueueTriggers)
         {
             var app = FunctionsHostTool.AppFolder(FunctionsHostTool.CurrentConfiguration);
