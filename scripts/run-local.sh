@@ -95,10 +95,13 @@ if [ "$bridge_host" = functions-host ]; then
   [ -n "$host_tool" ] || { echo "BRIDGE_HOST=functions-host, but the functions-host tool was not found: set FUNCTIONS_HOST_DIR." >&2; exit 1; }
   # Built once into a cache (~0.1 s when built, ~1.5 min from nothing), in a session of its own so
   # it finishes for the next run even if this one is stopped, and at the lowest priority so that it
-  # does not slow down this run's own build.
+  # does not slow down this run's own build. With the kernel's autogroup scheduling (the default on
+  # desktop and many server kernels) a new session is a group of its own that competes with this
+  # one as an equal whatever its processes' nice values: the group's own nice is what lowers it.
   host_built=$state/functions-host-build.status
   rm -f "$host_built"
-  setsid nice -n 19 bash -c 'bash "$1/build.sh" > "$2" 2>&1; echo $? > "$3"' build "$host_tool" "$state/functions-host-build.log" "$host_built" < /dev/null &
+  setsid nice -n 19 bash -c '{ echo 19 > /proc/self/autogroup; } 2>/dev/null; bash "$1/build.sh" > "$2" 2>&1; echo $? > "$3"' \
+    build "$host_tool" "$state/functions-host-build.log" "$host_built" < /dev/null &
   for _ in $(seq 1 50); do [ -f "$host_built" ] && break; sleep 0.1; done
   if [ ! -f "$host_built" ]; then
     # Not built yet: do not keep the newcomer waiting for it.
