@@ -98,11 +98,15 @@ if [ "$bridge_host" = functions-host ]; then
   # does not slow down this run's own build. With the kernel's autogroup scheduling (the default on
   # desktop and many server kernels) a new session is a group of its own that competes with this
   # one as an equal whatever its processes' nice values: the group's own nice is what lowers it.
-  host_built=$state/functions-host-build.status
+  host_built=$state/functions-host-build.status host_building=$state/functions-host-build.pid
   rm -f "$host_built"
-  setsid nice -n 19 bash -c '{ echo 19 > /proc/self/autogroup; } 2>/dev/null; bash "$1/build.sh" > "$2" 2>&1; echo $? > "$3"' \
-    build "$host_tool" "$state/functions-host-build.log" "$host_built" < /dev/null &
-  for _ in $(seq 1 50); do [ -f "$host_built" ] && break; sleep 0.1; done
+  # An earlier run's build still going is left to finish: waiting for its answer would only cost time.
+  if [ ! -f "$host_building" ] || ! kill -0 "$(cat "$host_building")" 2>/dev/null; then
+    setsid nice -n 19 bash -c '{ echo 19 > /proc/self/autogroup; } 2>/dev/null; bash "$1/build.sh" > "$2" 2>&1; echo $? > "$3"; rm -f "$4"' \
+      build "$host_tool" "$state/functions-host-build.log" "$host_built" "$host_building" < /dev/null &
+    echo $! > "$host_building"
+    for _ in $(seq 1 50); do [ -f "$host_built" ] && break; sleep 0.1; done
+  fi
   if [ ! -f "$host_built" ]; then
     # Not built yet: do not keep the newcomer waiting for it.
     echo "The Azure Functions host is being built, once, in the background (~1.5 min; log: $state/functions-host-build.log):"
