@@ -161,7 +161,7 @@ interface VoipModuleFunctions {
 
 /**
  * The module's settings («Настройки»). The telephony pages do not publish this object; these are
- * the two fields this module's setup adds (README, «Настройка»).
+ * the two fields this module's setup adds (docs/setup.ru.md).
  */
 declare const Namespace: {
     params: {

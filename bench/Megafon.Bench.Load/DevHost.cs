@@ -25,9 +25,8 @@ internal static class DevHost
             environment[key] = value;
         }
 
-        // From its own folder, as a published app runs: the content root (and so the DevHost's
-        // appsettings.json, which keeps ASP.NET Core's and Azure.Core's per-request logs at Warning)
-        // is the working directory.
+        // From its own folder, as a published app runs. (Its logging no longer depends on the folder:
+        // AddMegafonBridge keeps ASP.NET Core's and Azure.Core's per-request logs at Warning anywhere.)
         var process = ChildProcess.StartDotnet(name, Repo.DevHostDll, ["--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"], environment, Path.GetDirectoryName(Repo.DevHostDll));
         await Ports.WaitListeningAsync(port, TimeSpan.FromSeconds(60), process);
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");

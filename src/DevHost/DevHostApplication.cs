@@ -1,4 +1,5 @@
 using Megafon.Core.DependencyInjection;
+using Megafon.Core.Diagnostics;
 using Megafon.Core.Reconciliation;
 using Megafon.Core.Queueing;
 using Megafon.Functions.Http;
@@ -14,7 +15,9 @@ public static class DevHostApplication
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Its own folder as the content root, so it runs the same from the repository root or elsewhere.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddBridgeConsole();
         configure?.Invoke(builder);
 
         builder.Services.AddMegafonBridge(builder.Configuration);

@@ -82,7 +82,7 @@ public sealed partial class Elma365Simulator : LoopbackServer
         {
             app.MapPost(WebhookPath, (Delegate)(Func<HttpContext, Task<IResult>>)simulator.HandleAsync);
             app.MapGet("elma365/received", () => Results.Json(simulator.Received));
-            app.MapGet("elma365/arrivals", () => Results.Json(simulator.Arrivals));
+            app.MapGet("elma365/arrivals", (int? from) => Results.Json(simulator.Arrivals.Skip(from ?? 0)));
             app.MapGet("elma365/shapes", () => Results.Json(simulator.Shapes));
             simulator.Api.Map(app);
         });

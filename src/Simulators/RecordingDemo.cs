@@ -2,6 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace Megafon.Simulators;
 
+/// <summary>What the run command's demo found of one call's recording.</summary>
+internal sealed record RecordingCheck(bool Ok, string Text);
+
 /// <summary>
 /// The end of the run command's demo: asks the bridge for each played call's recording, as the
 /// ELMA365 module does (GetCallLink), and fetches what the link points at. With archiving on
@@ -11,35 +14,34 @@ internal static class RecordingDemo
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> ShowAsync(Uri bridge, string functionKey, IReadOnlyList<(string CallId, string Link)> recorded)
+    public static bool Archiving => !string.Equals(Environment.GetEnvironmentVariable("Recordings__Archive"), "false", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Checks every recorded call at once; the answer maps each call id to what was found.</summary>
+    public static async Task<IReadOnlyDictionary<string, RecordingCheck>> CheckAsync(Uri bridge, string functionKey, IReadOnlyList<(string CallId, string Link)> recorded)
     {
-        var archiving = !string.Equals(Environment.GetEnvironmentVariable("Recordings__Archive"), "false", StringComparison.OrdinalIgnoreCase);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add("x-functions-key", functionKey);
-        Console.WriteLine();
-        Console.WriteLine($"ELMA365 → bridge: GetCallLink for the {recorded.Count} recorded calls ({(archiving ? "archiving on" : "Recordings__Archive=false")})");
-        var failed = 0;
-        foreach (var (callId, pbxLink) in recorded)
-        {
-            var (status, answer) = await WaitForLinkAsync(http, new Uri(bridge, $"api/calls/{Uri.EscapeDataString(callId)}/link"), archiving);
-            var link = answer?["link"]?.ToString();
-            var archived = answer?["source"]?.ToString() == "archive";
-            if (link is null || archived != archiving)
-            {
-                failed++;
-                Console.WriteLine($"  {callId,-22} {status} {answer?.ToJsonString() ?? string.Empty}  ← expected {(archiving ? "a link to the archive" : "the PBX's link")}");
-                continue;
-            }
+        var checks = await Task.WhenAll(recorded.Select(async r => (r.CallId, Check: await CheckOneAsync(http, bridge, r.CallId, r.Link))));
+        return checks.ToDictionary(c => c.CallId, c => c.Check);
+    }
 
-            var served = await http.GetByteArrayAsync(new Uri(link));
-            var original = await http.GetByteArrayAsync(new Uri(pbxLink));
-            var same = served.AsSpan().SequenceEqual(original);
-            failed += same ? 0 : 1;
-            Console.WriteLine($"  {callId,-22} {status} {(archived ? $"archive, valid until {answer!["expiresAt"]}" : "the PBX's link")}: {served.Length:N0} bytes, {(same ? "the same as the PBX's" : "DIFFERENT from the PBX's")}");
-            Console.WriteLine($"  {string.Empty,-22} {link}");
+    private static async Task<RecordingCheck> CheckOneAsync(HttpClient http, Uri bridge, string callId, string pbxLink)
+    {
+        var (status, answer) = await WaitForLinkAsync(http, new Uri(bridge, $"api/calls/{Uri.EscapeDataString(callId)}/link"), Archiving);
+        var link = answer?["link"]?.ToString();
+        var archived = answer?["source"]?.ToString() == "archive";
+        if (link is null || archived != Archiving)
+        {
+            return new RecordingCheck(false, $"GetCallLink → {status} {answer?.ToJsonString()}, expected {(Archiving ? "a link to the archive" : "the PBX's link")}");
         }
 
-        return failed == 0 ? 0 : 1;
+        var served = await http.GetByteArrayAsync(new Uri(link));
+        var original = await http.GetByteArrayAsync(new Uri(pbxLink));
+        var same = served.AsSpan().SequenceEqual(original);
+        var source = archived
+            ? $"a link to the archive's copy valid until {DateTimeOffset.Parse(answer!["expiresAt"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture).ToLocalTime():HH:mm:ss}"
+            : "the PBX's own link";
+        return new RecordingCheck(same, $"GetCallLink → {status}, {source}; {served.Length:N0} bytes there, {(same ? "the same as the PBX's" : "DIFFERENT from the PBX's")}");
     }
 
     // The archive follows the history by a moment: ask until the link is the archive's.

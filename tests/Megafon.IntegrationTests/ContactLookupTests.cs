@@ -392,7 +392,7 @@ public sealed class ContactLookupTestsOnFunctionsHost(FunctionsHostContactLookup
 /// On the DevHost only: a failed lookup's count in the lookups metric and its log line (reason,
 /// masked phone, no raw phone or token) are the app's own telemetry, read in process. On the
 /// Functions host the worker keeps its meters and exports its log lines itself, past the host's
-/// console (README, "Where the two still differ"); what the PBX gets when ELMA365 fails is tested
+/// console (docs/design.md, "Where the two still differ"); what the PBX gets when ELMA365 fails is tested
 /// on both hosts by <see cref="ContactLookupTests"/>.
 /// </summary>
 public sealed class ContactLookupTelemetryTests(ContactLookupFixture bridge) : IClassFixture<ContactLookupFixture>, IAsyncLifetime
@@ -466,7 +466,7 @@ public abstract class ContactStorageOutageTests(ContactStorageOutageFixture brid
             Assert.Contains(bridge.Elma365.Api.ListRequests, r => r["filter"]?["tf"]?["_phone"]?.GetValue<string>() == "9165550130");
 
             // The app's own line: only the DevHost's log has it (on the Functions host the worker
-            // exports its lines past the host's console: README, "Where the two still differ").
+            // exports its lines past the host's console: docs/design.md, "Where the two still differ").
             if (bridge.HostKind == BridgeHostKind.DevHost)
             {
                 Assert.Contains(bridge.HostLog, e => e.Message.StartsWith("The contact cache could not be read", StringComparison.Ordinal));

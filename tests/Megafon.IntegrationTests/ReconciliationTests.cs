@@ -356,7 +356,7 @@ public sealed class ReconcileScaleTests(ReconcileFixture bridge) : IClassFixture
 /// <summary>
 /// On the DevHost only: a failed run's log line and its count in the runs metric are the app's own
 /// telemetry, read in process (its meters and captured log records). On the Functions host the
-/// worker keeps its meters and exports its log lines itself, past the host's console (README,
+/// worker keeps its meters and exports its log lines itself, past the host's console (docs/design.md,
 /// "Where the two still differ"); what a failed run looks like from outside, its HTTP answer,
 /// is tested on both hosts above, and a failed scheduled run by <see cref="ReconcileTimerTests"/>.
 /// </summary>

@@ -7,7 +7,7 @@ public sealed class ProcessingOptions
 {
     public const string Section = "Processing";
 
-    /// <summary>Attempts at pushing one message while ELMA365 is down; see the README for the delays this gives.</summary>
+    /// <summary>Attempts at pushing one message while ELMA365 is down; docs/configuration.md gives the delays this makes.</summary>
     [Range(1, 100, ErrorMessage = "Processing__MaxAttempts must be between 1 and 100.")]
     public int MaxAttempts { get; set; } = 14;
 

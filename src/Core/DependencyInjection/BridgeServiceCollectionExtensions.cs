@@ -27,6 +27,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddElma365Module(configuration);
         services.AddRecordings(configuration);
         services.AddContactLookup(configuration);
+        services.AddBridgeLogFilters();
 
         // Options: bound from the same keys everywhere (Processing__MaxAttempts, ...), checked when
         // the host starts so a wrong setting stops the app with its name instead of failing a call later.

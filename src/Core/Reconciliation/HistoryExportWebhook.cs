@@ -7,7 +7,7 @@ namespace Megafon.Core.Reconciliation;
 /// Turns a call of the PBX's history export into the fields of the <c>cmd=history</c> webhook the
 /// PBX would have sent for it, so reconciliation goes through the webhook's own parser,
 /// translation, dedupe and retries. The export says less than the webhook; what it lacks is filled
-/// as follows (README, "Reconciliation"):
+/// as follows (docs/design.md, "Reconciliation with the PBX's call history"):
 /// <list type="bullet">
 /// <item><c>type=missed</c> is an inbound call nobody answered: <c>type=in</c>, <c>status=missed</c>.</item>
 /// <item>Otherwise talk time means answered (<c>Success</c>); an outbound call without any is
