@@ -136,10 +136,15 @@ async function VoipGenerateCall(srcPhone: string, dstPhone: string): Promise<voi
     }
 }
 
-/** What ELMA365 stores with each history record; the same shape the original script stored. */
+/**
+ * What ELMA365 stores with each history record: the original script's shape, and the push's
+ * messageId. The bridge may send a record twice when ELMA365 took it but the answer never reached
+ * the bridge (a timeout); both copies then carry the same messageId, so they can be told for one.
+ */
 interface BridgeCallData {
     id: string;
     link?: string;
+    messageId?: string;
 }
 
 // The PBX often sends the recording link minutes after the call, so a record stored without
@@ -292,7 +297,23 @@ function callDisposition(value: unknown): VoipCallDisposition {
     return byName('disposition', value, members);
 }
 
+// Every push names itself: the call and what the push is about, the same on each attempt at it.
+// Optional here, so that a module updated before its bridge still takes the older bridge's pushes.
+function messageId(m: JsonObject): string | undefined {
+    if (m.messageId === undefined || m.messageId === null) {
+        return undefined;
+    }
+    const id = requireString(m.messageId, 'messageId', false);
+    if (id.length > 512) {
+        throw new Error(`"messageId" may be at most 512 characters (got ${id.length})`);
+    }
+    return id;
+}
+
+// VoipWebhookRequest has no field for the messageId: it is checked and goes no further (the
+// platform groups a call's events by callId, and a repeated popup shows the same call).
 function toEvent(m: JsonObject): VoipWebhookRequest {
+    messageId(m);
     return {
         callId: requireString(m.callId, 'callId', false),
         event: webhookEvent(m.event),
@@ -317,6 +338,10 @@ function toCallRecord(m: JsonObject): VoipCallRecord {
     const call: BridgeCallData = { id: requireString(raw.id, 'call.id', false) };
     if (raw.link !== undefined && raw.link !== null) {
         call.link = requireString(raw.link, 'call.link', false);
+    }
+    const id = messageId(m);
+    if (id !== undefined) {
+        call.messageId = id;
     }
     return {
         callId,

@@ -94,10 +94,20 @@ param recordingRetentionDays int = 365
 // ---------------------------------------------------------------------------------------------
 // Sizing
 
-@description('Most instances the app may scale out to. Each instance drains the queue in batches, so this also caps the parallel load on ELMA365.')
+@description('Most instances the app may scale out to. Each ProcessVatsEvent instance runs up to batchSize + newBatchThreshold (host.json: 24) pushes at once, so this caps the parallel load on ELMA365 (20 → at most 480), however long the queue grows while ELMA365 is down.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 20
+
+@description('Instances of the HTTP group (the PBX webhook, contact, the ELMA365-facing functions) kept running when idle, so the first call after a quiet spell does not wait for a cold start. Billed around the clock (infra/README.md).')
+@minValue(0)
+@maxValue(20)
+param httpAlwaysReadyInstances int = 1
+
+@description('Instances of ProcessVatsEvent kept running when idle, so a popup reaches ELMA365 while the phone still rings. Billed around the clock (infra/README.md).')
+@minValue(0)
+@maxValue(20)
+param processVatsEventAlwaysReadyInstances int = 1
 
 @description('Memory per Flex Consumption instance in MB.')
 @allowed([
@@ -240,6 +250,8 @@ module functionApp 'modules/function-app.bicep' = {
     archiveRecordings: archiveRecordings
     recordingRetentionDays: recordingRetentionDays
     maximumInstanceCount: maximumInstanceCount
+    httpAlwaysReadyInstances: httpAlwaysReadyInstances
+    processVatsEventAlwaysReadyInstances: processVatsEventAlwaysReadyInstances
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
   }

@@ -89,10 +89,11 @@ const MODULE_SETTINGS = { functionKey: MODULE_KEY };
 const FIELDS = {
     event: {
         mapped: ['kind', 'callId', 'event', 'direction', 'srcPhone', 'dstPhone', 'disposition'],
-        ignored: ['user', 'secondCallId'], // ELMA365 routes by dstPhone; it has no notion of a transfer target
+        // ELMA365 routes by dstPhone; it has no notion of a transfer target; VoipWebhookRequest has no field for a message id
+        ignored: ['user', 'secondCallId', 'messageId'],
     },
     callRecord: {
-        mapped: ['kind', 'callId', 'srcPhone', 'dstPhone', 'direction', 'duration', 'disposition', 'call'],
+        mapped: ['kind', 'callId', 'srcPhone', 'dstPhone', 'direction', 'duration', 'disposition', 'call', 'messageId'], // messageId travels in call.messageId
         ignored: ['user', 'startedAt', 'link'], // VoipCallRecord has no start time; link travels in call.link
     },
 };
@@ -104,6 +105,8 @@ describe('contract: every request in messages.golden.json', () => {
         it(name, async () => {
             // The request as the bridge sent it: a POST with a declared length and the bridge key.
             assert.equal(method, 'POST');
+            assert.equal(typeof message.messageId, 'string', 'every push names itself');
+            assert.ok(message.messageId.startsWith(`${message.callId}|`), 'a messageId starts with its call id');
             assert.deepEqual(JSON.parse(body), message, 'body and message of the golden entry agree');
             assert.equal(Number(headers['content-length']), Buffer.byteLength(body, 'utf8'), 'Content-Length is the body\'s length in bytes');
             assert.equal(headers['x-bridge-key'], MODULE_KEY, 'the bridge sends the module key in X-Bridge-Key');
@@ -135,6 +138,8 @@ describe('contract: every request in messages.golden.json', () => {
                 assert.equal(actual.call.id, message.call.id);
                 assert.equal(actual.call.link, message.call.link);
                 assert.equal('link' in actual.call, 'link' in message.call, 'call.link is present exactly when the bridge sent one');
+                assert.equal(actual.call.messageId, message.messageId, 'the messageId is passed on in call, which the platform stores');
+                assert.deepEqual(Object.keys(actual.call).sort(), ['id', ...('link' in message.call ? ['link'] : []), 'messageId'].sort());
                 assert.deepEqual(Object.keys(actual).sort(), ['call', 'callId', 'direction', 'disposition', 'dstPhone', 'duration', 'srcPhone']);
             }
         });
@@ -234,6 +239,7 @@ describe('VoipParseWebhookRequest: what it accepts and rejects', () => {
         ['any header casing, no charset', { headers: { 'content-type': 'Application/JSON', 'x-bridge-key': MODULE_KEY }, body: JSON.stringify(event) }],
         ['a body ELMA365 already parsed', { headers: JSON_HEADERS, body: { ...event } }],
         ['empty phones (the PBX left them out)', { headers: JSON_HEADERS, body: JSON.stringify({ ...record, srcPhone: '', dstPhone: '' }) }],
+        ['a push of an older bridge, without messageId', { headers: JSON_HEADERS, body: without(record, 'messageId') }],
     ];
     for (const [name, request] of accepted) {
         it(`accepts ${name}`, async () => {
@@ -260,6 +266,9 @@ describe('VoipParseWebhookRequest: what it accepts and rejects', () => {
         ['fractional duration', { headers: JSON_HEADERS, body: withField(record, 'duration', 1.5) }, /"duration"/],
         ['duration as a string', { headers: JSON_HEADERS, body: withField(record, 'duration', '120') }, /"duration"/],
         ['call without id', { headers: JSON_HEADERS, body: withField(record, 'call', { link: 'https://x/r.mp3' }) }, /"call\.id"/],
+        ['an empty messageId', { headers: JSON_HEADERS, body: withField(record, 'messageId', '') }, /"messageId"/],
+        ['a messageId that is not a string', { headers: JSON_HEADERS, body: withField(event, 'messageId', 42) }, /"messageId"/],
+        ['an overlong messageId', { headers: JSON_HEADERS, body: withField(record, 'messageId', 'x'.repeat(513)) }, /"messageId"/],
     ];
     for (const [name, request, reason] of rejected) {
         it(`rejects ${name} with 400 and a reason`, async () => {

@@ -76,6 +76,16 @@ param recordingRetentionDays int
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('Instances of the HTTP group kept running when idle (always ready).')
+@minValue(0)
+@maxValue(20)
+param httpAlwaysReadyInstances int
+
+@description('Instances of ProcessVatsEvent kept running when idle (always ready).')
+@minValue(0)
+@maxValue(20)
+param processVatsEventAlwaysReadyInstances int
+
 @description('Memory per instance in MB (2048 or 4096).')
 @allowed([
   2048
@@ -139,6 +149,22 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         }
       }
       scaleAndConcurrency: {
+        // Flex Consumption scales each non-HTTP function on instances of its own and scales an idle
+        // app to zero: without these the first popup after a quiet spell waits for two cold starts
+        // (the webhook's, then the queue function's). "http" is the group of every HTTP function;
+        // "function:<name>" one function.
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: httpAlwaysReadyInstances
+          }
+          {
+            name: 'function:ProcessVatsEvent'
+            instanceCount: processVatsEventAlwaysReadyInstances
+          }
+        ]
+        // Flex Consumption has no per-function ceiling: this app-wide one is also ProcessVatsEvent's,
+        // and with host.json's batch it bounds the pushes ELMA365 sees at once during a backlog.
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
         triggers: {

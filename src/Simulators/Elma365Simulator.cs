@@ -149,6 +149,11 @@ public sealed partial class Elma365Simulator : LoopbackServer
             return Results.Json(new { error = "X-Bridge-Key is missing or wrong: the push does not come from the bridge" }, statusCode: 401);
         }
 
+        if (Redirect(context) is { } redirect)
+        {
+            return redirect;
+        }
+
         if (ForcedStatus is { } forced)
         {
             Interlocked.Increment(ref _refused);
@@ -191,6 +196,7 @@ public sealed partial class Elma365Simulator : LoopbackServer
         _arrivals.Enqueue(new Elma365Arrival(DateTimeOffset.UtcNow, message));
         RecordPush(started, message);
         _received.Enqueue(message);
+        await AnswerLateAsync(context, message);
         return Results.Json(new { ok = true });
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Megafon.Core.Calls;
 using Megafon.Core.Configuration;
 using Megafon.Core.Elma365.Module;
 using Megafon.Core.Json;
@@ -23,6 +24,7 @@ public sealed class Elma365ContractTests
 
     private static readonly Elma365Options Options = new() { Token = "contract-elma365-token", ModuleKey = ModuleKey };
 
+    /// <summary>What the processor pushes for each webhook: CallPolicy's decision on a new call (or one known to be outbound), messageId included.</summary>
     private static IEnumerable<(string Name, Elma365Message Message)> Fixtures()
     {
         VatsCallEvent Event(string type, string extra = "") =>
@@ -31,26 +33,30 @@ public sealed class Elma365ContractTests
         VatsCallHistory History(string type, string status, int duration, string? link) =>
             WebhookFixtures.Parse<VatsCallHistory>($"cmd=history&type={type}&status={status}&callid=c-hist&phone=%2B79990001122&user=alexey&ext=703&start=20260405T120000Z&duration={duration}&wait=5" + (link is null ? string.Empty : $"&link={Uri.EscapeDataString(link)}"));
 
+        var outbound = CallState.New with { Direction = VatsCallDirection.Out };
+        Elma365Message Pushed(VatsCommand command, CallState? state = null, string? link = null) =>
+            Assert.IsType<CallDecision.Deliver>(CallPolicy.Decide(state ?? CallState.New, command, link)).Message;
+
         // Inbound: the client calls the member.
-        yield return ("event-incoming", Elma365Translator.Translate(Event("INCOMING")));
-        yield return ("event-accepted", Elma365Translator.Translate(Event("ACCEPTED")));
-        yield return ("event-completed", Elma365Translator.Translate(Event("COMPLETED")));
-        yield return ("event-cancelled", Elma365Translator.Translate(Event("CANCELLED")));
-        yield return ("event-transferred", Elma365Translator.Translate(Event("TRANSFERRED", "&second_callid=c-second&direction=in")));
+        yield return ("event-incoming", Pushed(Event("INCOMING")));
+        yield return ("event-accepted", Pushed(Event("ACCEPTED")));
+        yield return ("event-completed", Pushed(Event("COMPLETED")));
+        yield return ("event-cancelled", Pushed(Event("CANCELLED")));
+        yield return ("event-transferred", Pushed(Event("TRANSFERRED", "&second_callid=c-second&direction=in")));
 
         // Outbound: the member calls the client, in every event of the call.
-        yield return ("event-outgoing", Elma365Translator.Translate(Event("OUTGOING")));
-        yield return ("event-accepted-outbound", Elma365Translator.Translate(Event("ACCEPTED"), VatsCallDirection.Out));
-        yield return ("event-completed-outbound", Elma365Translator.Translate(Event("COMPLETED", "&direction=out")));
-        yield return ("event-cancelled-outbound", Elma365Translator.Translate(Event("CANCELLED"), VatsCallDirection.Out));
-        yield return ("event-transferred-outbound", Elma365Translator.Translate(Event("TRANSFERRED", "&second_callid=c-second"), VatsCallDirection.Out));
+        yield return ("event-outgoing", Pushed(Event("OUTGOING")));
+        yield return ("event-accepted-outbound", Pushed(Event("ACCEPTED"), outbound));
+        yield return ("event-completed-outbound", Pushed(Event("COMPLETED", "&direction=out")));
+        yield return ("event-cancelled-outbound", Pushed(Event("CANCELLED"), outbound));
+        yield return ("event-transferred-outbound", Pushed(Event("TRANSFERRED", "&second_callid=c-second"), outbound));
 
-        yield return ("history-success-with-link", Elma365Translator.Translate(History("in", "Success", 120, Link), Link));
-        yield return ("history-missed-without-link", Elma365Translator.Translate(History("in", "missed", 0, null), null));
-        yield return ("history-out-success-with-link", Elma365Translator.Translate(History("out", "Success", 42, Link), Link));
-        yield return ("history-out-busy", Elma365Translator.Translate(History("out", "Busy", 0, null), null));
-        yield return ("history-not-available", Elma365Translator.Translate(History("in", "NotAvailable", 0, null), null));
-        yield return ("history-unknown-status", Elma365Translator.Translate(History("in", "NotAllowed", 0, null), null));
+        yield return ("history-success-with-link", Pushed(History("in", "Success", 120, Link), link: Link));
+        yield return ("history-missed-without-link", Pushed(History("in", "missed", 0, null)));
+        yield return ("history-out-success-with-link", Pushed(History("out", "Success", 42, Link), link: Link));
+        yield return ("history-out-busy", Pushed(History("out", "Busy", 0, null)));
+        yield return ("history-not-available", Pushed(History("in", "NotAvailable", 0, null)));
+        yield return ("history-unknown-status", Pushed(History("in", "NotAllowed", 0, null)));
     }
 
     /// <summary>One push as the module receives it: the headers the bridge sets and the exact body.</summary>
@@ -153,7 +159,7 @@ public sealed class Elma365ContractTests
         var record = JsonSerializer.SerializeToNode(Fixtures().Single(f => f.Name == "history-success-with-link").Message, BridgeJsonContext.Default.Elma365Message)!.AsObject();
         var notice = JsonSerializer.SerializeToNode(Fixtures().Single(f => f.Name == "event-incoming").Message, BridgeJsonContext.Default.Elma365Message)!.AsObject();
 
-        string[] recordNames = ["kind", "callId", "srcPhone", "dstPhone", "direction", "duration", "disposition", "startedAt", "link", "call", "user"];
+        string[] recordNames = ["kind", "callId", "messageId", "srcPhone", "dstPhone", "direction", "duration", "disposition", "startedAt", "link", "call", "user"];
         Assert.Equal(recordNames.Order(), record.Select(p => p.Key).Order());
         Assert.Equal(["id", "link"], record["call"]!.AsObject().Select(p => p.Key));
         Assert.Equal("callRecord", record["kind"]!.GetValue<string>());
@@ -161,5 +167,23 @@ public sealed class Elma365ContractTests
         Assert.Equal("event", notice["kind"]!.GetValue<string>());
         Assert.Equal("NotifyStart", notice["event"]!.GetValue<string>());
         Assert.False(notice.ContainsKey("secondCallId"));
+    }
+
+    [Fact]
+    public void Every_push_names_its_call_and_what_it_is_and_no_two_pushes_share_a_messageId()
+    {
+        var ids = Fixtures().Select(f => (f.Name, f.Message.MessageId)).ToList();
+
+        Assert.All(ids, i => Assert.False(string.IsNullOrEmpty(i.MessageId), $"{i.Name} has no messageId"));
+        Assert.Equal("c-incoming|event:Incoming:703", ids.Single(i => i.Name == "event-incoming").MessageId);
+        Assert.Equal("c-hist|history", ids.Single(i => i.Name == "history-success-with-link").MessageId);
+
+        // The same webhook again (a retry, a replay, the PBX sending it twice) is the same push.
+        var again = CallPolicy.Decide(CallState.New, WebhookFixtures.Parse<VatsCallEvent>("cmd=event&type=INCOMING&callid=c-incoming&phone=79101234567&user=alexey&ext=703"), null);
+        Assert.Equal("c-incoming|event:Incoming:703", Assert.IsType<CallDecision.Deliver>(again).Message.MessageId);
+
+        // Another member's leg of the same call is another push.
+        var otherLeg = CallPolicy.Decide(CallState.New, WebhookFixtures.Parse<VatsCallEvent>("cmd=event&type=INCOMING&callid=c-incoming&phone=79101234567&user=maria&ext=704"), null);
+        Assert.NotEqual("c-incoming|event:Incoming:703", Assert.IsType<CallDecision.Deliver>(otherLeg).Message.MessageId);
     }
 }

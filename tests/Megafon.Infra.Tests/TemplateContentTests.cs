@@ -141,6 +141,40 @@ public sealed partial class TemplateContentTests
     }
 
     [Fact]
+    public async Task The_HTTP_group_and_ProcessVatsEvent_are_always_ready_and_the_scale_out_caps_the_pushes_ELMA365_sees_at_once()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var scale = template.Single("Microsoft.Web/sites").Properties.GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency");
+
+        var alwaysReady = scale.GetProperty("alwaysReady").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("instanceCount").GetString());
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                ["http"] = "[parameters('httpAlwaysReadyInstances')]",
+                ["function:ProcessVatsEvent"] = "[parameters('processVatsEventAlwaysReadyInstances')]",
+            },
+            alwaysReady);
+
+        // "function:<name>" must name the queue function as the worker declares it.
+        var queueFunction = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "src", "Functions", "Queue", "ProcessVatsEvent.cs"));
+        Assert.Contains("[Function(nameof(ProcessVatsEvent))]", queueFunction, StringComparison.Ordinal);
+
+        var parameters = template.Root.GetProperty("parameters");
+        Assert.Equal(1, parameters.GetProperty("httpAlwaysReadyInstances").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(1, parameters.GetProperty("processVatsEventAlwaysReadyInstances").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(0, parameters.GetProperty("httpAlwaysReadyInstances").GetProperty("minValue").GetInt32());
+
+        // An outage makes the queue long (retries waiting invisibly count too), which scales the queue
+        // function out: the default ceiling keeps the pushes at once to hundreds, not thousands.
+        using var hostJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "host.json")));
+        var queues = hostJson.RootElement.GetProperty("extensions").GetProperty("queues");
+        var perInstance = queues.GetProperty("batchSize").GetInt32() + queues.GetProperty("newBatchThreshold").GetInt32();
+        var ceiling = parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32();
+        Assert.InRange(ceiling * perInstance, perInstance, 500);
+    }
+
+    [Fact]
     public async Task The_app_runs_as_the_user_assigned_identity_and_resolves_Key_Vault_references_with_it()
     {
         var site = (await CompiledTemplate.GetAsync()).Single("Microsoft.Web/sites");

@@ -14,6 +14,13 @@ public abstract record CallDecision
     /// <summary>Already delivered: the PBX or the queue sent it twice.</summary>
     public sealed record Duplicate(string Key) : CallDecision;
 
-    /// <summary>Delivering it now would be wrong (a card reopening after the call ended).</summary>
-    public sealed record Stale(string Key, string Reason) : CallDecision;
+    /// <summary>
+    /// Delivering it now would be wrong (a card reopening after the call ended, a popup long after
+    /// the ring). <see cref="NewState"/>, when set, is what the webhook still tells about the call
+    /// (its direction, who answered), recorded although nothing is pushed.
+    /// </summary>
+    public sealed record Stale(string Key, string Reason) : CallDecision
+    {
+        public CallState? NewState { get; init; }
+    }
 }

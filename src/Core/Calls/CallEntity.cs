@@ -37,6 +37,11 @@ public sealed class CallEntity : ITableEntity
 
     public DateTimeOffset? PendingSince { get; set; }
 
+    /// <summary>Lines of "key TAB since" (ISO 8601, UTC).</summary>
+    public string? Waiting { get; set; }
+
+    public string? Dropped { get; set; }
+
     public string? Link { get; set; }
 
     public bool LinkMissing { get; set; }

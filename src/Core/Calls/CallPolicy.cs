@@ -35,6 +35,49 @@ public static class CallPolicy
 
     public static string Member(string? ext, string? user) => ext ?? user ?? string.Empty;
 
+    /// <summary>
+    /// Where a message stands in its call: ring, answer, end (of the call or of one leg), record.
+    /// Messages waiting for the same call go in this order, whatever order they were retried in.
+    /// </summary>
+    public static int Stage(string dedupeKey)
+    {
+        ArgumentNullException.ThrowIfNull(dedupeKey);
+        if (dedupeKey == "history")
+        {
+            return 3;
+        }
+
+        var parts = dedupeKey.Split(':', 3);
+        return parts.Length == 3 && parts[0] == "event" && Enum.TryParse<VatsEventType>(parts[1], out var type)
+            ? type switch
+            {
+                VatsEventType.Incoming or VatsEventType.Outgoing => 0,
+                VatsEventType.Accepted => 1,
+                _ => 2,
+            }
+            : 4;
+    }
+
+    /// <summary>
+    /// A ring or an answer that would reach ELMA365 too long after its webhook: dropped (with what
+    /// it tells about the call kept) rather than pop up a card for a call that is most likely over.
+    /// Ends and records are never late: closing a card and the history are always right.
+    /// </summary>
+    public static CallDecision DropIfLate(CallDecision decision, DateTimeOffset webhookReceivedAt, DateTimeOffset now, TimeSpan popupLifetime)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision is CallDecision.Deliver { Message: Elma365CallEvent { Event: Elma365WebhookEvent.NotifyStart or Elma365WebhookEvent.NotifyAnswer } } d
+            && now - webhookReceivedAt > popupLifetime)
+        {
+            return new CallDecision.Stale(d.Key, $"it is a popup {(now - webhookReceivedAt).TotalSeconds:F0} s after its webhook, longer than Processing__PopupLifetime ({popupLifetime:c})")
+            {
+                NewState = d.NewState,
+            };
+        }
+
+        return decision;
+    }
+
     // "pbx" and group pseudo-users (g_<uuid>@...) are no person: no ELMA365 member has their card.
     private static bool IsNobody(string member) =>
         member.Length == 0 || member == "pbx" || member.StartsWith("g_", StringComparison.Ordinal);
@@ -103,7 +146,7 @@ public static class CallPolicy
                 throw new ArgumentOutOfRangeException(nameof(e), e.Type, "Unknown event type.");
         }
 
-        return new CallDecision.Deliver(Elma365Translator.Translate(e, state.Direction), key, next);
+        return new CallDecision.Deliver(Elma365Translator.Translate(e, state.Direction) with { MessageId = Elma365Message.IdFor(e.CallId, key) }, key, next);
     }
 
     private static CallDecision DecideHistory(CallState state, VatsCallHistory h, string? acceptedLink)
@@ -118,7 +161,7 @@ public static class CallPolicy
                 : new CallDecision.Duplicate(key);
         }
 
-        var record = Elma365Translator.Translate(h, acceptedLink);
+        var record = Elma365Translator.Translate(h, acceptedLink) with { MessageId = Elma365Message.IdFor(h.CallId, key) };
         var next = state with
         {
             Ended = true,

@@ -34,6 +34,15 @@ public sealed record CallState
 
     public DateTimeOffset? PendingSince { get; init; }
 
+    /// <summary>
+    /// Messages waiting for the call while another holds it, by dedupe key, with when each began
+    /// waiting: when the call frees up, an earlier stage (ring, answer, end, record) goes first.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Waiting { get; init; } = new Dictionary<string, DateTimeOffset>();
+
+    /// <summary>Dedupe keys of webhooks accepted but never pushed: stale (the call moved past them) or late popups.</summary>
+    public IReadOnlySet<string> Dropped { get; init; } = new HashSet<string>();
+
     public string? Link { get; init; }
 
     /// <summary>History arrived without a usable recording link; one may be fetched later.</summary>
@@ -64,8 +73,34 @@ public sealed record CallState
         Pending = Pending == key ? null : Pending,
         PendingOwner = Pending == key ? null : PendingOwner,
         PendingSince = Pending == key ? null : PendingSince,
+        Waiting = Without(Waiting, key),
     };
 
     public CallState WithoutClaim(string key) =>
         Pending == key ? this with { Pending = null, PendingOwner = null, PendingSince = null } : this;
+
+    /// <summary>Frees the call if <paramref name="owner"/> (a queue message id) holds it, whatever for.</summary>
+    public CallState WithoutClaimOf(string owner) =>
+        Pending is not null && PendingOwner == owner ? this with { Pending = null, PendingOwner = null, PendingSince = null } : this;
+
+    /// <summary><paramref name="owner"/> holds the call from <paramref name="now"/> to push <paramref name="key"/>; it no longer waits.</summary>
+    public CallState WithClaim(string key, string owner, DateTimeOffset now) =>
+        this with { Pending = key, PendingOwner = owner, PendingSince = now, Waiting = Without(Waiting, key) };
+
+    public CallState WithWaiting(string key, DateTimeOffset since) =>
+        this with { Waiting = new Dictionary<string, DateTimeOffset>(Waiting) { [key] = since } };
+
+    public CallState WithoutWaiting(string key) =>
+        Waiting.ContainsKey(key) ? this with { Waiting = Without(Waiting, key) } : this;
+
+    /// <summary>Accounts for a webhook that will never be pushed; it no longer waits either.</summary>
+    public CallState WithDropped(string key) =>
+        this with { Dropped = new HashSet<string>(Dropped) { key }, Waiting = Without(Waiting, key) };
+
+    private static Dictionary<string, DateTimeOffset> Without(IReadOnlyDictionary<string, DateTimeOffset> waiting, string key)
+    {
+        var left = new Dictionary<string, DateTimeOffset>(waiting);
+        left.Remove(key);
+        return left;
+    }
 }

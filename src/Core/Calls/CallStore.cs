@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
@@ -30,26 +31,24 @@ public sealed class CallStore(TableServiceClient tables)
         return found.HasValue && found.Value is { } entity ? (ToState(entity), entity.ETag) : (CallState.New, default);
     }
 
-    /// <summary>Writes the state if nobody changed the call since <paramref name="etag"/> was read; false if somebody did.</summary>
-    public async Task<bool> TrySaveAsync(string callId, CallState state, ETag etag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the state if nobody changed the call since <paramref name="etag"/> was read: the new
+    /// ETag, or null if somebody did. That conflict is expected and not an error (see
+    /// <see cref="ExpectedConflictsPolicy"/>, which keeps Azure.Core from logging it as one).
+    /// </summary>
+    public async Task<ETag?> TrySaveAsync(string callId, CallState state, ETag etag, CancellationToken cancellationToken)
     {
         var entity = ToEntity(callId, state);
         try
         {
-            if (etag == default)
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
+            var response = etag == default
+                ? await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag ?? throw new InvalidOperationException("The calls table answered a write without an ETag.");
         }
         catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
         {
-            return false;
+            return null;
         }
     }
 
@@ -60,7 +59,7 @@ public sealed class CallStore(TableServiceClient tables)
         {
             var (state, etag) = await GetAsync(callId, cancellationToken).ConfigureAwait(false);
             var next = change(state);
-            if (ReferenceEquals(next, state) || await TrySaveAsync(callId, next, etag, cancellationToken).ConfigureAwait(false))
+            if (ReferenceEquals(next, state) || await TrySaveAsync(callId, next, etag, cancellationToken).ConfigureAwait(false) is not null)
             {
                 return next;
             }
@@ -93,6 +92,8 @@ public sealed class CallStore(TableServiceClient tables)
         Pending = e.Pending,
         PendingOwner = e.PendingOwner,
         PendingSince = e.PendingSince,
+        Waiting = SplitWaiting(e.Waiting),
+        Dropped = Split(e.Dropped),
         Link = e.Link,
         LinkMissing = e.LinkMissing,
         RecordingBlob = e.RecordingBlob,
@@ -118,6 +119,8 @@ public sealed class CallStore(TableServiceClient tables)
         Pending = s.Pending,
         PendingOwner = s.PendingOwner,
         PendingSince = s.PendingSince,
+        Waiting = JoinWaiting(s.Waiting),
+        Dropped = Join(s.Dropped),
         Link = s.Link,
         LinkMissing = s.LinkMissing,
         RecordingBlob = s.RecordingBlob,
@@ -136,4 +139,25 @@ public sealed class CallStore(TableServiceClient tables)
 
     private static string? Join(IReadOnlySet<string> set) =>
         set.Count == 0 ? null : string.Join(Separator, set.Order(StringComparer.Ordinal));
+
+    // One line per waiting message: its key, a tab, when it began waiting. Keys never contain a tab.
+    private static Dictionary<string, DateTimeOffset> SplitWaiting(string? joined)
+    {
+        var waiting = new Dictionary<string, DateTimeOffset>();
+        foreach (var line in Split(joined))
+        {
+            var tab = line.LastIndexOf('\t');
+            if (tab > 0 && DateTimeOffset.TryParse(line.AsSpan(tab + 1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+            {
+                waiting[line[..tab]] = since;
+            }
+        }
+
+        return waiting;
+    }
+
+    private static string? JoinWaiting(IReadOnlyDictionary<string, DateTimeOffset> waiting) =>
+        waiting.Count == 0
+            ? null
+            : string.Join(Separator, waiting.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}\t{w.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}"));
 }

@@ -12,7 +12,7 @@ public sealed class Elma365ApiOptions : IValidatableObject
     public const string Section = "Elma365";
 
     /// <summary>The company's address, e.g. https://mycompany.elma365.ru (on-premises: its own host).</summary>
-    [AbsoluteHttpUri(ErrorMessage = "Elma365__ApiUrl must be an absolute http(s) address, e.g. https://mycompany.elma365.ru.")]
+    [SecureUri(ErrorMessage = "Elma365__ApiUrl must be an absolute https address, e.g. https://mycompany.elma365.ru: the API token travels with every request (plain http only to this machine, for development).")]
     public string ApiUrl { get; set; } = string.Empty;
 
     /// <summary>A token from Администрирование → Токены, sent as <c>Authorization: Bearer</c>. A secret: never logged.</summary>

@@ -9,7 +9,7 @@ public sealed class Elma365Options
 
     /// <summary>Where pushes go until the module registers its own address (PUT /api/elma365/webhook).</summary>
     [Required(ErrorMessage = "Elma365__WebhookUrl is required: the webhook address shown on the ELMA365 module page.")]
-    [AbsoluteHttpUri(ErrorMessage = "Elma365__WebhookUrl must be an absolute http(s) address.")]
+    [SecureUri(ErrorMessage = "Elma365__WebhookUrl must be an absolute https address without credentials, as shown on the ELMA365 module page: the module key travels with every push (plain http only to this machine, for development).")]
     public string WebhookUrl { get; set; } = string.Empty;
 
     [Required(ErrorMessage = "Elma365__Token is required: the key shown next to the webhook address on the ELMA365 module page.")]
@@ -26,9 +26,15 @@ public sealed class Elma365Options
     [RegularExpression(@"^[\x21-\x7E]*$", ErrorMessage = "Elma365__ModuleKey may hold only visible ASCII characters (no spaces): it travels in an HTTP header.")]
     public string ModuleKey { get; set; } = string.Empty;
 
-    /// <summary>How long one push may take before it counts as ELMA365 being down.</summary>
+    /// <summary>
+    /// The longest one push may take, its in-process retries included: one budget for the whole
+    /// push. A push not answered by then counts as ELMA365 being down and is retried from the queue,
+    /// never in-process: ELMA365 may have taken it, and only the queue's retry is spaced out. Long
+    /// enough for a slow but working ELMA365 (a module script on a busy on-premises server takes
+    /// seconds): giving up on a push that was about to succeed is what sends it twice.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Elma365__Timeout must be between 00:00:01 and 00:02:00.")]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long after a webhook arrived a 401, 403 or 404 from ELMA365 is taken for the module's

@@ -32,7 +32,31 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Processing__EndEventDelay must be between 00:00:00 and 00:01:00.")]
     public TimeSpan EndEventDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long one message may hold a call (while it pushes or waits to retry) before the call's next message may overtake it.</summary>
+    /// <summary>
+    /// How long one message may hold a call (while it pushes or waits to retry) before the call's
+    /// next message may overtake it. It must outlast a whole push (<c>Elma365__Timeout</c>) with
+    /// <see cref="CallLeaseMargin"/> to spare; start-up checks (<see cref="ProcessingOptionsValidator"/>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Processing__CallLease must be between 00:00:01 and 00:10:00.")]
-    public TimeSpan CallLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CallLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The most two instances' clocks may differ. A claim and a place in the call's queue are
+    /// stamped with the clock of the instance that wrote them and read by others: another instance
+    /// takes a claim as expired only after <see cref="CallLease"/> plus this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Processing__ClockSkew must be between 00:00:00 and 00:01:00.")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A ring (NotifyStart) or an answer (NotifyAnswer) whose webhook is older than this when its
+    /// push would start is dropped instead: a card that pops up minutes after the phone rang is
+    /// noise, most such calls are over, and the call's end and history still arrive. Late pushes
+    /// come from an ELMA365 outage, or from messages a killed instance held for the host's lease.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Processing__PopupLifetime must be between 00:00:10 and 01:00:00.")]
+    public TimeSpan PopupLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>What a call's lease must leave besides the push itself: the claim's write, the writes and enqueue before the push.</summary>
+    public static readonly TimeSpan CallLeaseMargin = TimeSpan.FromSeconds(10);
 }

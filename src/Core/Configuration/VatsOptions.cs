@@ -10,7 +10,7 @@ public sealed class VatsOptions
 
     /// <summary>The PBX API address, e.g. https://vats123456.megapbx.ru/sys/crm_api.wcgp.</summary>
     [Required(ErrorMessage = "Vats__Endpoint is required: the PBX API address, e.g. https://vats123456.megapbx.ru/sys/crm_api.wcgp.")]
-    [AbsoluteHttpUri(ErrorMessage = "Vats__Endpoint must be an absolute http(s) address, e.g. https://vats123456.megapbx.ru/sys/crm_api.wcgp.")]
+    [SecureUri(ErrorMessage = "Vats__Endpoint must be an absolute https address, e.g. https://vats123456.megapbx.ru/sys/crm_api.wcgp: the PBX key travels with every command (plain http only to this machine, for development).")]
     public string Endpoint { get; set; } = string.Empty;
 
     /// <summary>The PBX key, sent as <c>token</c> on every CRM → PBX command.</summary>

@@ -31,7 +31,7 @@ public static class BridgeServiceCollectionExtensions
 
         // Options: bound from the same keys everywhere (Processing__MaxAttempts, ...), checked when
         // the host starts so a wrong setting stops the app with its name instead of failing a call later.
-        services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProcessing(configuration);
 
         if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
         {
@@ -51,7 +51,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<CallInitiator>();
         services.AddSingleton<CallLinkResolver>();
         services.AddSingleton<ConnectionCheck>();
-        services.AddSingleton<PoisonAdmin>();
+        services.AddPoisonAdmin();
         services.AddReconciliation(configuration);
         return services;
     }

@@ -3,8 +3,6 @@ using Megafon.Core.Elma365.Module;
 using Megafon.Core.Telephony;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace Megafon.Core.DependencyInjection;
@@ -22,27 +20,13 @@ internal static class Elma365ModuleServiceCollectionExtensions
         services.AddSingleton<WebhookRegistration>();
 
         // RemoveAllLoggers: HttpClient's own logs print request addresses, and an ELMA365 webhook
-        // address may carry its key.
-        services.AddHttpClient<Elma365ModuleClient>((provider, http) =>
-                http.Timeout = Timeout.InfiniteTimeSpan) // the resilience pipeline below owns timeouts
+        // address may carry its key. No redirects: a redirected POST arrives as a GET, which ELMA365
+        // refuses, and a redirect is a wrong address to be named, not followed. The whole push,
+        // retries included, is bounded by Elma365__Timeout in Elma365ModuleClient.
+        services.AddHttpClient<Elma365ModuleClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
-            .AddResilienceHandler("elma365", (pipeline, context) =>
-            {
-                var elma = context.ServiceProvider.GetRequiredService<IOptions<Elma365Options>>().Value;
-
-                // A few quick retries ride out a blip while the phone still rings; longer outages
-                // are the queue's job (VatsEventProcessor re-queues with growing delays).
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    MaxDelay = TimeSpan.FromSeconds(2),
-                    UseJitter = true,
-                    BackoffType = DelayBackoffType.Exponential,
-                    ShouldRetryAfterHeader = true,
-                });
-                pipeline.AddTimeout(elma.Timeout);
-            });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddResilienceHandler("elma365", pipeline => pipeline.AddRetry(Elma365PushRetry.Options()));
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using Megafon.Core.Calls;
 using Megafon.Core.Configuration;
 using Megafon.Core.Queueing;
 using Microsoft.Extensions.Azure;
@@ -29,14 +31,14 @@ internal static class StorageServiceCollectionExtensions
             {
                 clients.AddQueueServiceClient(connection).ConfigureOptions(UseTriggerEncoding);
                 clients.AddQueueServiceClient(connection).WithName(UndecodedQueues.ClientName);
-                clients.AddTableServiceClient(connection);
+                clients.AddTableServiceClient(connection).ConfigureOptions(TolerateExpectedConflicts);
                 clients.AddBlobServiceClient(connection);
             }
             else
             {
                 clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(UseTriggerEncoding);
                 clients.AddQueueServiceClient(storage.QueueServiceUri!).WithName(UndecodedQueues.ClientName);
-                clients.AddTableServiceClient(storage.TableServiceUri!);
+                clients.AddTableServiceClient(storage.TableServiceUri!).ConfigureOptions(TolerateExpectedConflicts);
                 clients.AddBlobServiceClient(storage.BlobServiceUri!);
                 clients.UseCredential(Credential(storage.ClientId));
             }
@@ -47,6 +49,9 @@ internal static class StorageServiceCollectionExtensions
 
     // The Functions queue trigger reads Base64 by default (host.json messageEncoding).
     private static void UseTriggerEncoding(QueueClientOptions options) => options.MessageEncoding = QueueMessageEncoding.Base64;
+
+    // The calls table's ETag conflicts are expected: not logged as warnings (ExpectedConflictsPolicy).
+    private static void TolerateExpectedConflicts(TableClientOptions options) => options.AddPolicy(new ExpectedConflictsPolicy(), HttpPipelinePosition.PerCall);
 
     private static TokenCredential Credential(string? clientId) =>
         clientId is null ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));

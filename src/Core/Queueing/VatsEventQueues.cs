@@ -37,7 +37,7 @@ public sealed class VatsEventQueues(QueueServiceClient queues)
 
     /// <summary>Queues a body made by <see cref="Body"/>, e.g. one intake measured first.</summary>
     public async Task EnqueueAsync(BinaryData body, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
-        await _events.SendMessageAsync(body, visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await _events.SendMessageAsync(body, QueueDelay.WholeSeconds(visibilityDelay), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The body a message is queued with; <see cref="Read"/> reads it back.</summary>
     public static BinaryData Body(VatsQueueMessage message) =>

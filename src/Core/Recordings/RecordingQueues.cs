@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Megafon.Core.Queueing;
 
 namespace Megafon.Core.Recordings;
 
@@ -18,7 +19,7 @@ public sealed class RecordingQueues(QueueServiceClient queues)
     public QueueClient Poison { get; } = queues.GetQueueClient(PoisonName);
 
     public async Task EnqueueAsync(RecordingQueueMessage message, TimeSpan? visibilityDelay, CancellationToken cancellationToken) =>
-        await Requests.SendMessageAsync(Body(message), visibilityDelay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await Requests.SendMessageAsync(Body(message), QueueDelay.WholeSeconds(visibilityDelay), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
 
     public async Task PoisonAsync(PoisonedRecording poisoned, CancellationToken cancellationToken)
     {

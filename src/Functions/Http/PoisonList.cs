@@ -5,12 +5,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Megafon.Functions.Http;
 
-/// <summary>Admin: what is in the poison queue and why (master key; routes under admin/ are the host's own).</summary>
+/// <summary>Admin: what is in a poison queue and why (master key; routes under admin/ are the host's own). ?queue=recordings for recordings-poison, ?callId= for one call's messages wherever they are.</summary>
 public sealed class PoisonList(PoisonAdmin poison)
 {
     [Function(nameof(PoisonList))]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/poison")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        (await poison.ListAsync(request.Query["callId"].FirstOrDefault(), cancellationToken)).ToActionResult();
+        (await poison.ListAsync(request.Query["queue"].FirstOrDefault(), request.Query["callId"].FirstOrDefault(), cancellationToken)).ToActionResult();
 }

@@ -85,7 +85,8 @@ public class BridgeFixture : IAsyncLifetime
         await StartHostAsync();
     }
 
-    public async Task StartHostAsync()
+    /// <summary>The settings the host gets (a second host on the same storage, e.g. another DevHost, takes the same).</summary>
+    public Dictionary<string, string?> HostSettings()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -96,11 +97,13 @@ public class BridgeFixture : IAsyncLifetime
             ["Elma365:WebhookUrl"] = Elma365.WebhookUrl.ToString(),
             ["Elma365:Token"] = Elma365Token,
             ["Elma365:ModuleKey"] = ModuleKey,
-            ["Elma365:Timeout"] = "00:00:03",
+            // A push may take 10 s (a slow simulator on a busy machine is not an outage), and a call's
+            // lease outlasts it with the margin start-up demands.
+            ["Elma365:Timeout"] = "00:00:10",
             ["Processing:FirstRetryDelay"] = "00:00:00.200",
             ["Processing:MaxRetryDelay"] = "00:00:01",
             ["Processing:MaxAttempts"] = "4",
-            ["Processing:CallLease"] = "00:00:05",
+            ["Processing:CallLease"] = "00:00:20",
             ["DevHost:FunctionKey"] = FunctionKey,
             ["DevHost:MasterKey"] = MasterKey,
             ["DevHost:RunQueueTriggers"] = RunQueueTriggers.ToString(),
@@ -114,6 +117,12 @@ public class BridgeFixture : IAsyncLifetime
             settings[key] = value;
         }
 
+        return settings;
+    }
+
+    public async Task StartHostAsync()
+    {
+        var settings = HostSettings();
         if (HostKind == BridgeHostKind.DevHost)
         {
             _host = await DevHostInProcess.StartAsync(settings);

@@ -34,4 +34,10 @@ public sealed class Elma365DeliveryException : Exception
 
     /// <summary>How long ELMA365 asked us to wait (Retry-After), when it said.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// The push went out and no clear answer came back (a timeout, a connection broken after the
+    /// request, a gateway error): ELMA365 may have taken it. The retry then repeats it, with the same messageId.
+    /// </summary>
+    public bool AnswerMayBeLost { get; init; }
 }

@@ -9,7 +9,18 @@ namespace Megafon.Core.Elma365.Module;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Elma365CallEvent), "event")]
 [JsonDerivedType(typeof(Elma365CallRecord), "callRecord")]
-public abstract record Elma365Message(string CallId);
+public abstract record Elma365Message(string CallId)
+{
+    /// <summary>
+    /// The push's identity: the same for every attempt at it (in-process, from the queue, after a
+    /// replay), different for every other push. When ELMA365 took a push but its answer was lost
+    /// the retry arrives again with the same id; the module stores it in the record's <c>call</c>.
+    /// </summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The call, and what the push is about (the dedupe key: command, type, member).</summary>
+    public static string IdFor(string callId, string dedupeKey) => $"{callId}|{dedupeKey}";
+}
 
 /// <summary>A popup-card notification: ringing, answered, ended.</summary>
 public sealed record Elma365CallEvent(

@@ -48,8 +48,7 @@ public sealed record Elma365WebhookAddress(Uri Url, DateTimeOffset? RegisteredAt
             return false;
         }
 
-        var allowed = parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback);
-        if (!allowed || parsed.UserInfo.Length > 0)
+        if (!Configuration.SecureUriAttribute.IsAllowed(parsed))
         {
             error = "url must be an https address without credentials (plain http only to this machine, for development).";
             return false;
