@@ -304,3 +304,55 @@ public sealed class CallStageAndLatenessTests
         Assert.IsType<CallDecision.Deliver>(CallPolicy.DropIfLate(decision, Now.AddDays(-1), Now, Lifetime));
     }
 }
+
+/// <summary>An answer or an end waits for its call's ring, for a while: the ring opens the card and says the direction.</summary>
+public sealed class RingFirstTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan RingWait = TimeSpan.FromSeconds(10);
+
+    private static VatsCallEvent Event(VatsEventType type) =>
+        new("call-1", type, "79101234567", "alexey", "703", null, null, null, null, type == VatsEventType.Transferred ? "call-2" : null);
+
+    private static bool Awaits(CallState state, VatsCommand command, TimeSpan age) =>
+        CallPolicy.AwaitsRing(state, command, Now - age, Now, RingWait);
+
+    [Theory]
+    [InlineData(VatsEventType.Accepted)]
+    [InlineData(VatsEventType.Completed)]
+    [InlineData(VatsEventType.Cancelled)]
+    [InlineData(VatsEventType.Transferred)]
+    public void Before_the_ring_an_answer_or_end_waits_until_RingWait_after_its_webhook(VatsEventType type)
+    {
+        Assert.True(Awaits(CallState.New, Event(type), TimeSpan.Zero));
+        Assert.True(Awaits(CallState.New, Event(type), RingWait - TimeSpan.FromMilliseconds(1)));
+        Assert.False(Awaits(CallState.New, Event(type), RingWait));
+    }
+
+    [Theory]
+    [InlineData(VatsEventType.Incoming)]
+    [InlineData(VatsEventType.Outgoing)]
+    public void A_ring_never_waits(VatsEventType type) => Assert.False(Awaits(CallState.New, Event(type), TimeSpan.Zero));
+
+    [Fact]
+    public void A_record_never_waits() =>
+        Assert.False(Awaits(CallState.New, new VatsCallHistory("call-1", VatsCallDirection.Out, VatsCallStatus.Success, "Success", "79101234567", "alexey", "703", null, null, null, null, Now, 30, 2, null, null), TimeSpan.Zero));
+
+    public static TheoryData<string> RungStates => ["direction known", "ring delivered", "ring pushing", "ring dropped"];
+
+    [Theory]
+    [MemberData(nameof(RungStates))]
+    public void Once_the_call_has_rung_nothing_waits(string how)
+    {
+        const string Ring = "event:Outgoing:703";
+        var state = how switch
+        {
+            "direction known" => CallState.New with { Direction = VatsCallDirection.Out },
+            "ring delivered" => CallState.New.WithDelivered(Ring),
+            "ring pushing" => CallState.New.WithClaim(Ring, "ring-message", Now),
+            _ => CallState.New.WithDropped(Ring),
+        };
+
+        Assert.False(Awaits(state, Event(VatsEventType.Accepted), TimeSpan.Zero));
+    }
+}

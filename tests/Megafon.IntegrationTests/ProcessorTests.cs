@@ -231,6 +231,44 @@ public sealed class ProcessorTests(ProcessorHarness harness) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task An_outbound_answer_taken_before_its_ring_waits_for_it_and_goes_after_it_as_outbound()
+    {
+        // Behind a backlog the queue's staging no longer keeps them apart: the answer comes first,
+        // without a direction (the PBX does not always repeat it after the ring).
+        await using var bridge = await harness.ComposeAsync();
+        const string CallId = "ring-first-1";
+        var outgoing = ProcessorHarness.Message(VatsScenarios.Event("OUTGOING", CallId, "79101234567", "alexey", "703"));
+        var accepted = ProcessorHarness.Message(VatsScenarios.Event("ACCEPTED", CallId, "79101234567", "alexey", "703"));
+
+        var early = await bridge.HandleAsync(accepted);
+        var ring = await bridge.HandleAsync(outgoing);
+        var answer = await bridge.HandleAsync(accepted);
+
+        Assert.Equal([ProcessingOutcome.Deferred, ProcessingOutcome.Delivered, ProcessingOutcome.Delivered], [early, ring, answer]);
+        var pushed = Elma365.Received.Where(m => m["callId"]!.GetValue<string>() == CallId).ToList();
+        Assert.Equal(["NotifyStart", "NotifyAnswer"], pushed.Select(m => m["event"]!.GetValue<string>()));
+        Assert.All(pushed, m => Assert.Equal(("Out", "703", "79101234567"), (m["direction"]!.GetValue<string>(), m["srcPhone"]!.GetValue<string>(), m["dstPhone"]!.GetValue<string>())));
+        await bridge.Queues.Events.ClearMessagesAsync();
+    }
+
+    [Fact]
+    public async Task An_answer_whose_ring_never_comes_goes_once_RingWait_has_passed()
+    {
+        await using var bridge = await harness.ComposeAsync([new("Processing:RingWait", "00:00:03")]);
+        const string CallId = "ring-lost-1";
+        var young = ProcessorHarness.Message(VatsScenarios.Event("ACCEPTED", CallId, "79101234567", "alexey", "703"));
+        var old = young with { ReceivedAt = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(4) };
+
+        var waited = await bridge.HandleAsync(young);
+        var went = await bridge.HandleAsync(old);
+
+        Assert.Equal(ProcessingOutcome.Deferred, waited);
+        Assert.Equal(ProcessingOutcome.Delivered, went);
+        Assert.Equal(1, Pushes(CallId));
+        await bridge.Queues.Events.ClearMessagesAsync();
+    }
+
+    [Fact]
     public async Task A_claim_is_honoured_for_the_lease_plus_the_clock_skew_by_an_instance_whose_clock_runs_ahead()
     {
         // Lease 15 s, skew 5 s. The claim was written 13 s ago by the instance that holds it; this

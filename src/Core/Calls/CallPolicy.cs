@@ -78,6 +78,26 @@ public static class CallPolicy
         return decision;
     }
 
+    /// <summary>
+    /// An answer or an end of a call that has not rung yet waits for the ring, for at most
+    /// <paramref name="ringWait"/> after its own webhook: the ring says the call's direction and
+    /// opens the card the answer and the end refer to. Rings and records never wait.
+    /// </summary>
+    public static bool AwaitsRing(CallState state, VatsCommand command, DateTimeOffset webhookReceivedAt, DateTimeOffset now, TimeSpan ringWait)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return command is VatsCallEvent { Type: not (VatsEventType.Incoming or VatsEventType.Outgoing) }
+            && !HasRung(state)
+            && now - webhookReceivedAt < ringWait;
+    }
+
+    // A ring delivered, dropped or being pushed; a ring's claim records the direction with it.
+    private static bool HasRung(CallState state) =>
+        state.Direction is not null
+        || (state.Pending is { } pending && Stage(pending) == 0)
+        || state.Delivered.Any(k => Stage(k) == 0)
+        || state.Dropped.Any(k => Stage(k) == 0);
+
     // "pbx" and group pseudo-users (g_<uuid>@...) are no person: no ELMA365 member has their card.
     private static bool IsNobody(string member) =>
         member.Length == 0 || member == "pbx" || member.StartsWith("g_", StringComparison.Ordinal);

@@ -57,6 +57,17 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Processing__PopupLifetime must be between 00:00:10 and 01:00:00.")]
     public TimeSpan PopupLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long an answer or an end whose call has not rung yet (no ring delivered, dropped or
+    /// pushing) waits for the ring, counted from its own webhook. Behind a backlog the queue's
+    /// staging no longer keeps the stages apart, and the PBX does not always say a call's
+    /// direction after the ring: pushed first, an outbound call's answer would open an inbound
+    /// card before its ring. A ring that never comes (lost by the PBX, held by a killed instance)
+    /// delays the answer by this much at most.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Processing__RingWait must be between 00:00:00 and 00:01:00.")]
+    public TimeSpan RingWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>What a call's lease must leave besides the push itself: the claim's write, the writes and enqueue before the push.</summary>
     public static readonly TimeSpan CallLeaseMargin = TimeSpan.FromSeconds(10);
 }

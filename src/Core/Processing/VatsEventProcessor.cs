@@ -165,10 +165,11 @@ public sealed partial class VatsEventProcessor(
 
                 case CallDecision.Deliver d:
                     var mine = state.Pending is not null && state.PendingOwner == message.Id;
-                    if (!mine && (_claims.IsHeldByAnother(state, message.Id, now) || _claims.HasEarlierWaiter(state, d.Key, now)))
+                    if (!mine && (_claims.IsHeldByAnother(state, message.Id, now) || _claims.HasEarlierWaiter(state, d.Key, now)
+                                  || CallPolicy.AwaitsRing(state, command, message.ReceivedAt, now, _options.RingWait)))
                     {
-                        // Take (or keep) a place in the call's queue first: when the call frees up, the
-                        // earliest stage waiting goes first, whichever of them polls first.
+                        // Take (or keep) a place in the call's queue first: when the call frees up (or
+                        // rings), the earliest stage waiting goes first, whichever of them polls first.
                         var placed = _claims.HoldsPlace(state, d.Key, now)
                             || await calls.TrySaveAsync(callId, state.WithWaiting(d.Key, now), etag, cancellationToken).ConfigureAwait(false) is not null;
                         if (time.GetElapsedTime(waitedSince) > BusyWaitInProcess)

@@ -53,10 +53,10 @@ internal static class WholeCall
         return summary;
     }
 
-    // A card's direction comes from the call's ring (the PBX does not always say it on later events):
-    // an outbound call's answer or end pushed before its ring (a backlogged queue, a ring held by a
-    // killed instance and then dropped as late) went out as inbound. docs/guarantees.md says so;
-    // the record always has the direction right.
+    // A card's direction comes from the call's ring (the PBX does not always say it on later events).
+    // An answer or end waits Processing__RingWait for its ring; one whose ring was held longer (by a
+    // killed instance, for the host's lease) goes without it, and on an outbound call as inbound.
+    // docs/guarantees.md says so; the record always has the direction right.
     private static List<string> SummaryOf(IEnumerable<System.Text.Json.Nodes.JsonObject> received, string callId, IReadOnlyCollection<string> expected)
     {
         var summary = PipelineTests.Summary(received, callId);
