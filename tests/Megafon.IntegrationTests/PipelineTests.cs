@@ -67,6 +67,9 @@ public abstract class PipelineTests(BridgeFixture bridge)
         var summary = Summary(received, "p-miss");
         Assert.Equal(["NotifyEnd/In/Cancel/703", "NotifyEnd/In/Cancel/704", "NotifyStart/In/Unknown/703", "NotifyStart/In/Unknown/704", "record/In/Cancel/pbx/0"], summary.Order());
         AssertInCallOrder(received, "p-miss");
+
+        // The legs' CANCELLED and the history came together; the history is staged after the ends.
+        Assert.Equal("record/In/Cancel/pbx/0", summary[^1]);
         var entity = (await bridge.Calls.GetEntityAsync<TableEntity>("p-miss", CallEntity.Row)).Value;
         Assert.Null(entity.GetString("Link"));
         Assert.Equal("missed", entity.GetString("Status"));

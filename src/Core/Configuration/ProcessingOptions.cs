@@ -23,8 +23,8 @@ public sealed class ProcessingOptions
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>
-    /// How long an ending webhook (COMPLETED, CANCELLED, TRANSFERRED, history) stays invisible on
-    /// the queue; an ACCEPTED waits half as long and a ringing one not at all. A call's webhooks
+    /// How long an ending webhook (COMPLETED, CANCELLED, TRANSFERRED) stays invisible on the
+    /// queue; an ACCEPTED waits half as long, a ringing one not at all, a history half as long again. A call's webhooks
     /// can arrive milliseconds apart and are processed concurrently; staging them on the queue
     /// lets the ring go first and the end last, so a card never closes before it opens. Half of it
     /// must exceed host.json's maxPollingInterval, or an idle poller takes two stages in one batch.

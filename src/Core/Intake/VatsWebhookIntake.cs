@@ -107,7 +107,10 @@ public sealed partial class VatsWebhookIntake(
     {
         VatsCallEvent { Type: VatsEventType.Incoming or VatsEventType.Outgoing } => null,
         VatsCallEvent { Type: VatsEventType.Accepted } => endDelay / 2,
-        VatsCallEvent or VatsCallHistory => endDelay,
+        VatsCallEvent => endDelay,
+
+        // After the ends: a group call's CANCELLED legs and its history often come together.
+        VatsCallHistory => endDelay + endDelay / 2,
         _ => null,
     };
 
