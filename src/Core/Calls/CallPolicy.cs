@@ -22,6 +22,14 @@ public static class CallPolicy
     }
 
     /// <summary>
+    /// What the processor decides for a webhook received at <paramref name="webhookReceivedAt"/>,
+    /// judged <paramref name="now"/>: <see cref="Decide"/>, then <see cref="DropIfLate"/>. Poison
+    /// replay asks the same question before it puts a message back.
+    /// </summary>
+    public static CallDecision DecideAt(CallState state, VatsCommand command, string? acceptedLink, DateTimeOffset webhookReceivedAt, DateTimeOffset now, TimeSpan popupLifetime) =>
+        DropIfLate(Decide(state, command, acceptedLink), webhookReceivedAt, now, popupLifetime);
+
+    /// <summary>
     /// Same call, same command, same type, same member: the same webhook. The member (extension,
     /// else login) is whom the message is about; legs without a login differ by extension alone.
     /// </summary>

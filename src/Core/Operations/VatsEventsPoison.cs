@@ -57,7 +57,7 @@ internal sealed class VatsEventsPoison(
 
         var (state, _) = await calls.GetAsync(entry.CallId, cancellationToken).ConfigureAwait(false);
         var link = command is VatsCallHistory history ? links.Accept(history.Link) : null;
-        var decision = CallPolicy.DropIfLate(CallPolicy.Decide(state, command!, link), message.ReceivedAt, time.GetUtcNow(), processing.Value.PopupLifetime);
+        var decision = CallPolicy.DecideAt(state, command!, link, message.ReceivedAt, time.GetUtcNow(), processing.Value.PopupLifetime);
         return decision switch
         {
             CallDecision.Duplicate => new ReplayVerdict.Drop("it reached ELMA365 already"),

@@ -133,7 +133,7 @@ public sealed partial class VatsEventProcessor(
         {
             var (state, etag) = await calls.GetAsync(callId, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            var decision = CallPolicy.DropIfLate(CallPolicy.Decide(state, command, link), message.ReceivedAt, now, _options.PopupLifetime);
+            var decision = CallPolicy.DecideAt(state, command, link, message.ReceivedAt, now, _options.PopupLifetime);
             switch (decision)
             {
                 case CallDecision.Duplicate d:
