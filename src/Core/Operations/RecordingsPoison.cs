@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
 using Megafon.Core.Calls;
 using Megafon.Core.Queueing;
@@ -54,22 +53,12 @@ internal sealed class RecordingsPoison(RecordingQueues queues, UndecodedQueues u
     public Task AccountDropAsync(PoisonEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>As the archiver wrote it, or a bare request the Functions host moved there after maxDequeueCount failures.</summary>
-    internal static PoisonedRecording ReadPoisoned(BinaryData stored)
-    {
-        var body = UndecodedQueues.TryDecode(stored) ?? stored;
-        try
+    internal static PoisonedRecording ReadPoisoned(BinaryData stored) => PoisonBody.Read(
+        stored,
+        body => RecordingQueues.ReadPoisoned(body) is { Message: not null } poisoned ? poisoned : null,
+        body =>
         {
-            if (RecordingQueues.ReadPoisoned(body) is { Message: not null } poisoned)
-            {
-                return poisoned;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not the archiver's envelope: try the bare request below.
-        }
-
-        var bare = RecordingQueues.Read(body);
-        return new PoisonedRecording(bare, "Moved to poison by the Functions host (it failed maxDequeueCount times, or was not Base64); no reason was recorded.", bare.RequestedAt);
-    }
+            var bare = RecordingQueues.Read(body);
+            return new PoisonedRecording(bare, PoisonBody.MovedByHost, bare.RequestedAt);
+        });
 }

@@ -84,27 +84,13 @@ internal sealed class VatsEventsPoison(
         }
     }
 
-    /// <summary>
-    /// A poisoned message as the processor wrote it, or one the Functions host moved there itself:
-    /// a bare queue message, after maxDequeueCount failures the processor could not record a
-    /// reason for, or as written when it was not Base64 (then not even tried).
-    /// </summary>
-    internal static PoisonedMessage ReadPoisoned(BinaryData stored)
-    {
-        var body = UndecodedQueues.TryDecode(stored) ?? stored;
-        try
+    /// <summary>A poisoned message as the processor wrote it, or one the Functions host moved there itself.</summary>
+    internal static PoisonedMessage ReadPoisoned(BinaryData stored) => PoisonBody.Read(
+        stored,
+        body => JsonSerializer.Deserialize(body, BridgeJsonContext.Default.PoisonedMessage) is { Message: not null } poisoned ? poisoned : null,
+        body =>
         {
-            if (JsonSerializer.Deserialize(body, BridgeJsonContext.Default.PoisonedMessage) is { Message: not null } poisoned)
-            {
-                return poisoned;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not our envelope: try the bare message below.
-        }
-
-        var bare = VatsEventQueues.Read(body);
-        return new PoisonedMessage(bare, "Moved to poison by the Functions host (it failed maxDequeueCount times, or was not Base64); no reason was recorded.", bare.ReceivedAt, bare.Fields.GetValueOrDefault("callid"));
-    }
+            var bare = VatsEventQueues.Read(body);
+            return new PoisonedMessage(bare, PoisonBody.MovedByHost, bare.ReceivedAt, bare.Fields.GetValueOrDefault("callid"));
+        });
 }
